@@ -1,0 +1,29 @@
+"""Imports every table module so `SQLModel.metadata` knows the whole schema."""
+
+from models.application import Application, ApplicationEvent
+from models.audit import AuditLog
+from models.candidate import Candidate, CandidateSkill, Certification, Education, WorkExperience
+from models.document import Document
+from models.evaluation import Evaluation
+from models.job import Job, JobSkill
+from models.organization import Organization, RefreshToken, User
+from models.skill import Skill
+
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "AuditLog",
+    "Candidate",
+    "CandidateSkill",
+    "Certification",
+    "Document",
+    "Education",
+    "Evaluation",
+    "Job",
+    "JobSkill",
+    "Organization",
+    "RefreshToken",
+    "Skill",
+    "User",
+    "WorkExperience",
+]

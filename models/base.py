@@ -1,0 +1,66 @@
+"""Shared column helpers: naming convention, UUID keys, aware timestamps, portable JSON."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PortableJSON = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def id_field() -> Any:
+    return Field(default_factory=new_id, primary_key=True)
+
+
+def fk_field(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Any:
+    """A foreign key with an index; `ondelete` decides what erasing the parent does."""
+    return Field(
+        default=None if nullable else ...,
+        foreign_key=target,
+        index=True,
+        nullable=nullable,
+        ondelete=ondelete,  # type: ignore[arg-type]
+    )
+
+
+def created_field() -> Any:
+    return Field(default_factory=utcnow, nullable=False)
+
+
+def updated_field() -> Any:
+    return Field(default_factory=utcnow, nullable=False, index=True)
+
+
+def enum_type(enum_cls: type[Any], name: str | None = None) -> Any:
+    """A VARCHAR with a CHECK constraint: portable, and no PostgreSQL enum types to migrate."""
+    from sqlalchemy import Enum
+
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        name=name or enum_cls.__name__.lower(),
+        validate_strings=True,
+    )

@@ -1,0 +1,70 @@
+"""Enumerations stored in the database and shared with the GraphQL schema."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "ADMIN"
+    RECRUITER = "RECRUITER"
+    CANDIDATE = "CANDIDATE"
+    PARTNER = "PARTNER"
+
+
+class OrganizationKind(StrEnum):
+    EMPLOYER = "EMPLOYER"
+    AGENCY = "AGENCY"
+    PARTNER = "PARTNER"
+
+
+class CandidateSource(StrEnum):
+    DIRECT = "DIRECT"
+    PARTNER = "PARTNER"
+    INTERNAL = "INTERNAL"
+
+
+class SkillLevel(StrEnum):
+    BEGINNER = "BEGINNER"
+    INTERMEDIATE = "INTERMEDIATE"
+    ADVANCED = "ADVANCED"
+    EXPERT = "EXPERT"
+
+
+class JobStatus(StrEnum):
+    DRAFT = "DRAFT"
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+class EmploymentType(StrEnum):
+    FULL_TIME = "FULL_TIME"
+    PART_TIME = "PART_TIME"
+    CONTRACT = "CONTRACT"
+    TEMPORARY = "TEMPORARY"
+    INTERNSHIP = "INTERNSHIP"
+
+
+class ApplicationStage(StrEnum):
+    APPLIED = "APPLIED"
+    SCREENING = "SCREENING"
+    INTERVIEW = "INTERVIEW"
+    OFFER = "OFFER"
+    HIRED = "HIRED"
+    REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class DocumentStatus(StrEnum):
+    PENDING = "PENDING"
+    PARSING = "PARSING"
+    PARSED = "PARSED"
+    FAILED = "FAILED"
+    NEEDS_OCR = "NEEDS_OCR"
+
+
+class EvaluationStatus(StrEnum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"

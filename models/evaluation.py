@@ -1,0 +1,42 @@
+"""Evaluations: a candidate's CV scored against a job or a free-text job prompt."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import PortableJSON, created_field, enum_type, fk_field, id_field
+from models.enums import EvaluationStatus
+
+
+class Evaluation(SQLModel, table=True):
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score_range"),
+    )
+
+    id: uuid.UUID = id_field()
+    candidate_id: uuid.UUID = fk_field("candidates.id")
+    job_id: uuid.UUID | None = fk_field("jobs.id", nullable=True, ondelete="SET NULL")
+    application_id: uuid.UUID | None = fk_field("applications.id", nullable=True)
+    document_id: uuid.UUID | None = fk_field("documents.id", nullable=True, ondelete="SET NULL")
+    # the organization that asked for it; it decides who may read the result
+    organization_id: uuid.UUID | None = fk_field(
+        "organizations.id", nullable=True, ondelete="SET NULL"
+    )
+    job_prompt: str | None = Field(default=None, max_length=20000)
+    status: EvaluationStatus = Field(sa_type=enum_type(EvaluationStatus), index=True)
+    score: float | None = None
+    rationale: str | None = Field(default=None, max_length=10000)
+    matches: list[str] = Field(default_factory=list, sa_type=PortableJSON)
+    gaps: list[str] = Field(default_factory=list, sa_type=PortableJSON)
+    criteria: list[dict[str, Any]] = Field(default_factory=list, sa_type=PortableJSON)
+    engine: str = Field(default="rules", max_length=60)
+    engine_version: str = Field(default="1", max_length=30)
+    failure_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = created_field()
+    completed_at: datetime | None = None

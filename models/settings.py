@@ -1,0 +1,131 @@
+"""Settings read once from environment variables and an optional `.env` file."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = ROOT / "data"
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration; every value has an environment variable of the same name."""
+
+    database_url: str
+    jwt_secret: str
+    data_dir: Path = DEFAULT_DATA_DIR
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    jwt_issuer: str = "talentgraph"
+    jwt_audience: str = "talentgraph-api"
+    demo_password: str = "talentgraph"
+    seed_demo: bool = True
+    graphiql: bool = True
+    graphiql_dir: Path = ROOT / ".graphiql"
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_query_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_directives: int = 20
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    broker_url: str = "stub://"
+    log_level: str = "info"
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def embedded(self) -> bool:
+        """The laptop deployment: SQLite file and an in-process stub broker."""
+        return self.is_sqlite and self.broker_url.startswith("stub")
+
+    @classmethod
+    def from_env(cls, env_file: str | Path | None = None, **overrides: object) -> Settings:
+        """Read settings from the process environment, then `.env` (environment wins)."""
+        path = Path(env_file) if env_file else ROOT / ".env"
+        config = Config(path if path.is_file() else None, environ=os.environ)
+        data_dir = Path(config("DATA_DIR", default=str(DEFAULT_DATA_DIR)))
+        database_url = config(
+            "DATABASE_URL", default=f"sqlite+aiosqlite:///{data_dir / 'talentgraph.db'}"
+        )
+        jwt_secret = config("JWT_SECRET", default="") or ""
+        values: dict[str, object] = {
+            "database_url": _async_url(database_url),
+            "jwt_secret": jwt_secret,
+            "data_dir": data_dir,
+            "host": config("HOST", default="127.0.0.1"),
+            "port": config("PORT", cast=int, default=8000),
+            "workers": config("WEB_CONCURRENCY", cast=int, default=1),
+            "access_token_ttl_seconds": config("ACCESS_TOKEN_TTL", cast=int, default=900),
+            "refresh_token_ttl_seconds": config(
+                "REFRESH_TOKEN_TTL", cast=int, default=30 * 24 * 3600
+            ),
+            "demo_password": config("DEMO_PASSWORD", default="talentgraph"),
+            "seed_demo": _truthy(config("SEED_DEMO", default="true")),
+            "graphiql": _truthy(config("GRAPHIQL", default="true")),
+            "graphiql_dir": Path(config("GRAPHIQL_DIR", default=str(ROOT / ".graphiql"))),
+            "max_body_bytes": config("MAX_BODY_BYTES", cast=int, default=10 * 1024 * 1024),
+            "max_query_depth": config("MAX_QUERY_DEPTH", cast=int, default=10),
+            "max_aliases": config("MAX_ALIASES", cast=int, default=15),
+            "max_tokens": config("MAX_TOKENS", cast=int, default=2000),
+            "db_pool_size": config("DB_POOL_SIZE", cast=int, default=10),
+            "db_max_overflow": config("DB_MAX_OVERFLOW", cast=int, default=10),
+            "broker_url": config("BROKER_URL", default="stub://"),
+            "log_level": config("LOG_LEVEL", default="info"),
+            "cors_origins": tuple(
+                o.strip() for o in config("CORS_ORIGINS", default="").split(",") if o.strip()
+            ),
+        }
+        values.update(overrides)
+        settings = cls(**values)  # type: ignore[arg-type]
+        if not settings.jwt_secret:
+            settings = settings.with_secret(_embedded_secret(settings))
+        return settings
+
+    def with_secret(self, secret: str) -> Settings:
+        from dataclasses import replace
+
+        return replace(self, jwt_secret=secret)
+
+
+def _async_url(url: str) -> str:
+    """Accept plain `postgresql://` and `sqlite://` URLs and pick the async drivers."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url.split("://", 1)[1]
+    return url
+
+
+def _embedded_secret(settings: Settings) -> str:
+    """Generate the HS256 secret once for the embedded mode and keep it in the data folder."""
+    if not settings.is_sqlite:
+        raise RuntimeError("JWT_SECRET must be set when DATABASE_URL is not SQLite")
+    path = settings.data_dir / "jwt_secret"
+    if path.is_file():
+        return path.read_text().strip()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secret)
+    return secret
