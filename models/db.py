@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event
@@ -34,3 +35,16 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+# Counts SQL statements per request: the HTTP layer puts a fresh list here, the engine hook
+# appends. A list (not an int) so that tasks spawned by loaders share the same counter.
+statement_counter: ContextVar[list[int] | None] = ContextVar("statement_counter", default=None)
+
+
+def count_statements(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _count(*_args: Any) -> None:
+        counter = statement_counter.get()
+        if counter is not None:
+            counter[0] += 1

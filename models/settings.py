@@ -66,7 +66,7 @@ class Settings:
         )
         jwt_secret = config("JWT_SECRET", default="") or ""
         values: dict[str, object] = {
-            "database_url": _async_url(database_url),
+            "database_url": async_url(database_url),
             "jwt_secret": jwt_secret,
             "data_dir": data_dir,
             "host": config("HOST", default="127.0.0.1"),
@@ -104,7 +104,7 @@ class Settings:
         return replace(self, jwt_secret=secret)
 
 
-def _async_url(url: str) -> str:
+def async_url(url: str) -> str:
     """Accept plain `postgresql://` and `sqlite://` URLs and pick the async drivers."""
     if url.startswith(("postgres://", "postgresql://")):
         return "postgresql+asyncpg://" + url.split("://", 1)[1]

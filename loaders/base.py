@@ -1,0 +1,84 @@
+"""Loader base classes: one SQL statement per batch, each batch in its own short session."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from aiodataloader import DataLoader
+from sqlalchemy import Select
+from sqlmodel import SQLModel, col, select
+
+from models.db import SessionFactory
+
+# bounds the bind parameters of one IN (...) list on both databases
+MAX_BATCH_SIZE = 500
+
+K = TypeVar("K")
+V = TypeVar("V")
+M = TypeVar("M", bound=SQLModel)
+
+
+class Loader(DataLoader, Generic[K, V]):  # type: ignore[misc]
+    """A per-request DataLoader bound to the running loop (never built at import time)."""
+
+    def __init__(self, session_factory: SessionFactory) -> None:
+        super().__init__(max_batch_size=MAX_BATCH_SIZE, loop=asyncio.get_running_loop())
+        self.session_factory = session_factory
+
+    async def fetch(self, statement: Select[Any]) -> Sequence[Any]:
+        async with self.session_factory() as session:
+            return (await session.exec(statement)).all()  # type: ignore[call-overload]
+
+    async def load(self, key: K) -> V:
+        return await super().load(key)  # type: ignore[no-any-return]
+
+    async def load_many(self, keys: Sequence[K]) -> list[V]:
+        return await super().load_many(keys)  # type: ignore[no-any-return]
+
+
+class ByIdLoader(Loader[uuid.UUID, M | None]):
+    """Rows by primary key; `None` for ids that do not exist."""
+
+    model: ClassVar[type[SQLModel]]
+
+    async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[M | None]:
+        model: Any = self.model
+        rows = await self.fetch(select(model).where(col(model.id).in_(keys)))
+        by_id = {row.id: row for row in rows}
+        return [by_id.get(key) for key in keys]
+
+
+class ByParentLoader(Loader[uuid.UUID, list[V]]):
+    """All children of each parent in a stable order; `[]` for parents without any."""
+
+    def statement(self, keys: Sequence[uuid.UUID]) -> Select[Any]:
+        raise NotImplementedError
+
+    def parent_key(self, row: Any) -> uuid.UUID:
+        raise NotImplementedError
+
+    async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[list[V]]:
+        grouped: dict[uuid.UUID, list[V]] = defaultdict(list)
+        for row in await self.fetch(self.statement(keys)):
+            grouped[self.parent_key(row)].append(row)
+        return [grouped.get(key, []) for key in keys]
+
+
+class ChildrenLoader(ByParentLoader[M]):
+    """Children of one table by a foreign key column, ordered by `order` then id."""
+
+    model: ClassVar[type[SQLModel]]
+    parent: ClassVar[str]
+    order: ClassVar[tuple[str, ...]] = ("created_at",)
+
+    def statement(self, keys: Sequence[uuid.UUID]) -> Select[Any]:
+        model: Any = self.model
+        order = [col(getattr(model, name)) for name in (*self.order, "id")]
+        return select(model).where(col(getattr(model, self.parent)).in_(keys)).order_by(*order)
+
+    def parent_key(self, row: Any) -> uuid.UUID:
+        return getattr(row, self.parent)  # type: ignore[no-any-return]

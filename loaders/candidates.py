@@ -1,0 +1,76 @@
+"""Loaders for candidates and their profile sections."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select
+from sqlmodel import col, select
+
+from loaders.base import ByIdLoader, ByParentLoader, ChildrenLoader, Loader
+from loaders.policy import related_candidate_ids
+from models.candidate import Candidate, CandidateSkill, Certification, Education, WorkExperience
+from models.db import SessionFactory
+from models.document import Document
+from models.skill import Skill
+
+
+class CandidateByIdLoader(ByIdLoader[Candidate]):
+    model = Candidate
+
+
+class EducationByCandidateIdLoader(ChildrenLoader[Education]):
+    model = Education
+    parent = "candidate_id"
+    order = ("start_date",)
+
+
+class WorkExperienceByCandidateIdLoader(ChildrenLoader[WorkExperience]):
+    model = WorkExperience
+    parent = "candidate_id"
+    order = ("start_date",)
+
+
+class CertificationsByCandidateIdLoader(ChildrenLoader[Certification]):
+    model = Certification
+    parent = "candidate_id"
+    order = ("issue_date",)
+
+
+class DocumentsByCandidateIdLoader(ChildrenLoader[Document]):
+    model = Document
+    parent = "candidate_id"
+
+
+class CandidateSkillsByCandidateIdLoader(ByParentLoader[tuple[CandidateSkill, str]]):
+    """A candidate's skills with the canonical skill name, ordered by that name."""
+
+    def statement(self, keys: Sequence[uuid.UUID]) -> Select[Any]:
+        return (
+            select(CandidateSkill, col(Skill.name))
+            .join(Skill, col(Skill.id) == col(CandidateSkill.skill_id))
+            .where(col(CandidateSkill.candidate_id).in_(keys))
+            .order_by(col(Skill.name), col(CandidateSkill.id))
+        )
+
+    def parent_key(self, row: Any) -> uuid.UUID:
+        return row[0].candidate_id  # type: ignore[no-any-return]
+
+
+class RelatedCandidateByIdLoader(Loader[uuid.UUID, bool]):
+    """Whether the viewer's organization is related to each candidate (gates contact PII)."""
+
+    def __init__(self, session_factory: SessionFactory, organization_id: uuid.UUID) -> None:
+        super().__init__(session_factory)
+        self.organization_id = organization_id
+
+    async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[bool]:
+        rows = await self.fetch(
+            select(col(Candidate.id)).where(
+                col(Candidate.id).in_(keys), related_candidate_ids(self.organization_id)
+            )
+        )
+        related = set(rows)
+        return [key in related for key in keys]

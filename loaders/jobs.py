@@ -1,0 +1,47 @@
+"""Loaders for jobs, their skills and organizations."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select
+from sqlmodel import col, select
+
+from loaders.base import ByIdLoader, ByParentLoader
+from models.job import Job, JobSkill
+from models.organization import Organization, User
+from models.skill import Skill
+
+
+class JobByIdLoader(ByIdLoader[Job]):
+    model = Job
+
+
+class OrganizationByIdLoader(ByIdLoader[Organization]):
+    model = Organization
+
+
+class UserByIdLoader(ByIdLoader[User]):
+    model = User
+
+
+class JobSkillsByJobIdLoader(ByParentLoader[tuple[JobSkill, str]]):
+    """A job's skills with the canonical name: required ones first, then by weight and name."""
+
+    def statement(self, keys: Sequence[uuid.UUID]) -> Select[Any]:
+        return (
+            select(JobSkill, col(Skill.name))
+            .join(Skill, col(Skill.id) == col(JobSkill.skill_id))
+            .where(col(JobSkill.job_id).in_(keys))
+            .order_by(
+                col(JobSkill.required).desc(),
+                col(JobSkill.weight).desc(),
+                col(Skill.name),
+                col(JobSkill.id),
+            )
+        )
+
+    def parent_key(self, row: Any) -> uuid.UUID:
+        return row[0].job_id  # type: ignore[no-any-return]

@@ -1,0 +1,116 @@
+"""The per-request set of loaders; each is created on first use."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from loaders.applications import (
+    ApplicationByIdLoader,
+    ApplicationCountByJobIdLoader,
+    ApplicationEventsByApplicationIdLoader,
+    ApplicationPageByJobIdLoader,
+    ApplicationsByCandidateIdLoader,
+    DocumentByIdLoader,
+    EvaluationByIdLoader,
+    EvaluationsByApplicationIdLoader,
+    EvaluationsByCandidateIdLoader,
+)
+from loaders.candidates import (
+    CandidateByIdLoader,
+    CandidateSkillsByCandidateIdLoader,
+    CertificationsByCandidateIdLoader,
+    DocumentsByCandidateIdLoader,
+    EducationByCandidateIdLoader,
+    RelatedCandidateByIdLoader,
+    WorkExperienceByCandidateIdLoader,
+)
+from loaders.jobs import JobByIdLoader, JobSkillsByJobIdLoader, OrganizationByIdLoader
+from loaders.policy import Viewer
+from models.db import SessionFactory
+
+
+class Loaders:
+    """Built in `get_context` for every request (and every subscription event)."""
+
+    def __init__(self, session_factory: SessionFactory, viewer: Viewer) -> None:
+        self.session_factory = session_factory
+        self.viewer = viewer
+
+    @cached_property
+    def candidate(self) -> CandidateByIdLoader:
+        return CandidateByIdLoader(self.session_factory)
+
+    @cached_property
+    def job(self) -> JobByIdLoader:
+        return JobByIdLoader(self.session_factory)
+
+    @cached_property
+    def organization(self) -> OrganizationByIdLoader:
+        return OrganizationByIdLoader(self.session_factory)
+
+    @cached_property
+    def application(self) -> ApplicationByIdLoader:
+        return ApplicationByIdLoader(self.session_factory)
+
+    @cached_property
+    def document(self) -> DocumentByIdLoader:
+        return DocumentByIdLoader(self.session_factory)
+
+    @cached_property
+    def evaluation(self) -> EvaluationByIdLoader:
+        return EvaluationByIdLoader(self.session_factory)
+
+    @cached_property
+    def education_by_candidate(self) -> EducationByCandidateIdLoader:
+        return EducationByCandidateIdLoader(self.session_factory)
+
+    @cached_property
+    def experience_by_candidate(self) -> WorkExperienceByCandidateIdLoader:
+        return WorkExperienceByCandidateIdLoader(self.session_factory)
+
+    @cached_property
+    def skills_by_candidate(self) -> CandidateSkillsByCandidateIdLoader:
+        return CandidateSkillsByCandidateIdLoader(self.session_factory)
+
+    @cached_property
+    def certifications_by_candidate(self) -> CertificationsByCandidateIdLoader:
+        return CertificationsByCandidateIdLoader(self.session_factory)
+
+    @cached_property
+    def applications_by_candidate(self) -> ApplicationsByCandidateIdLoader:
+        return ApplicationsByCandidateIdLoader(self.session_factory)
+
+    @cached_property
+    def documents_by_candidate(self) -> DocumentsByCandidateIdLoader:
+        return DocumentsByCandidateIdLoader(self.session_factory)
+
+    @cached_property
+    def evaluations_by_candidate(self) -> EvaluationsByCandidateIdLoader:
+        return EvaluationsByCandidateIdLoader(self.session_factory)
+
+    @cached_property
+    def skills_by_job(self) -> JobSkillsByJobIdLoader:
+        return JobSkillsByJobIdLoader(self.session_factory)
+
+    @cached_property
+    def application_page_by_job(self) -> ApplicationPageByJobIdLoader:
+        return ApplicationPageByJobIdLoader(self.session_factory, self.viewer)
+
+    @cached_property
+    def application_count_by_job(self) -> ApplicationCountByJobIdLoader:
+        return ApplicationCountByJobIdLoader(self.session_factory, self.viewer)
+
+    @cached_property
+    def events_by_application(self) -> ApplicationEventsByApplicationIdLoader:
+        return ApplicationEventsByApplicationIdLoader(self.session_factory)
+
+    @cached_property
+    def evaluations_by_application(self) -> EvaluationsByApplicationIdLoader:
+        return EvaluationsByApplicationIdLoader(self.session_factory)
+
+    @cached_property
+    def related_candidate(self) -> RelatedCandidateByIdLoader | None:
+        """None when the viewer acts for no organization (then nothing is 'related')."""
+        if self.viewer.organization_id is None:
+            return None
+        return RelatedCandidateByIdLoader(self.session_factory, self.viewer.organization_id)

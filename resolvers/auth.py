@@ -1,0 +1,134 @@
+"""Tokens and login: HS256 access tokens, opaque refresh tokens, bearer authentication."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from sqlmodel import col, select
+
+from loaders.policy import ANONYMOUS, Viewer
+from models.candidate import Candidate
+from models.db import SessionFactory
+from models.organization import RefreshToken, User
+from models.security import normalize_email, verify_password
+from models.settings import Settings
+from resolvers.errors import AuthenticationError, InvalidCredentialsError
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    user: User
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+def issue_access_token(settings: Settings, user: User, *, now: datetime | None = None) -> str:
+    issued = now or datetime.now(UTC)
+    claims = {
+        "sub": str(user.id),
+        "role": user.role.value,
+        "iat": issued,
+        "exp": issued + timedelta(seconds=settings.access_token_ttl_seconds),
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "jti": uuid.uuid4().hex,
+        "typ": "access",
+    }
+    return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
+
+
+def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
+    """Verify signature, expiry, issuer and audience; the algorithm is pinned, never read."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            settings.jwt_secret,
+            algorithms=[ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            leeway=30,
+            options={"require": REQUIRED_CLAIMS, "strict_aud": True},
+        )
+    except jwt.PyJWTError as exc:
+        raise AuthenticationError("Invalid or expired access token") from exc
+    if claims.get("typ") != "access":
+        raise AuthenticationError("Invalid or expired access token")
+    return claims
+
+
+async def authenticate(
+    settings: Settings, session_factory: SessionFactory, authorization: str | None
+) -> Viewer:
+    """Turn an `Authorization` header into a viewer; no header means anonymous."""
+    if not authorization:
+        return ANONYMOUS
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("Authorization must be 'Bearer <access token>'")
+    claims = decode_access_token(settings, token.strip())
+    try:
+        user_id = uuid.UUID(claims["sub"])
+    except (ValueError, TypeError) as exc:
+        raise AuthenticationError("Invalid or expired access token") from exc
+    async with session_factory() as session:
+        row = (
+            await session.exec(
+                select(User, col(Candidate.id))
+                .outerjoin(Candidate, col(Candidate.user_id) == col(User.id))
+                .where(col(User.id) == user_id)
+            )
+        ).first()
+    if row is None or not row[0].is_active:
+        raise AuthenticationError("Invalid or expired access token")
+    user, candidate_id = row
+    return Viewer(
+        user_id=user.id,
+        role=user.role,
+        organization_id=user.organization_id,
+        candidate_id=candidate_id,
+    )
+
+
+def _hash_refresh(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def login(
+    settings: Settings, session_factory: SessionFactory, email: str, password: str
+) -> IssuedTokens:
+    """Check the password and issue an access token and a new refresh-token family."""
+    async with session_factory() as session:
+        user = (
+            await session.exec(select(User).where(col(User.email) == normalize_email(email)))
+        ).first()
+        # verify even for unknown emails so timing does not reveal which accounts exist
+        valid = verify_password(user.password_hash if user else None, password)
+        if user is None or not valid or not user.is_active:
+            raise InvalidCredentialsError("Email or password is incorrect")
+        now = datetime.now(UTC)
+        refresh = secrets.token_urlsafe(32)
+        session.add(
+            RefreshToken(
+                user_id=user.id,
+                family_id=uuid.uuid4(),
+                token_hash=_hash_refresh(refresh),
+                expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
+            )
+        )
+        await session.commit()
+    return IssuedTokens(
+        user=user,
+        access_token=issue_access_token(settings, user, now=now),
+        refresh_token=refresh,
+        expires_in=settings.access_token_ttl_seconds,
+    )

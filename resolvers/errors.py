@@ -1,0 +1,43 @@
+"""Domain errors: raised by resolvers, shown to clients with a stable `code`.
+
+Hierarchy:
+    PublicError                 message and code are safe to show to any client
+    ├── BadUserInputError       an argument is invalid (`field` names it)
+    ├── AuthenticationError     a bearer token was sent but is invalid or expired
+    └── InvalidCredentialsError login with a wrong email or password
+
+Anything that is not a PublicError (or a GraphQL validation error) is masked as
+"Unexpected error." with the request id, and logged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PublicError(Exception):
+    code = "INTERNAL"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        extensions: dict[str, Any] = {"code": self.code}
+        if self.field is not None:
+            extensions["field"] = self.field
+        return extensions
+
+
+class BadUserInputError(PublicError):
+    code = "BAD_USER_INPUT"
+
+
+class AuthenticationError(PublicError):
+    code = "UNAUTHENTICATED"
+
+
+class InvalidCredentialsError(PublicError):
+    code = "INVALID_CREDENTIALS"

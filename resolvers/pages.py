@@ -1,0 +1,95 @@
+"""Running a keyset-paginated list query and counting its total lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, func
+from sqlmodel import SQLModel, select
+
+from loaders.pagination import (
+    InvalidCursorError,
+    OrderColumn,
+    PageArgs,
+    after_clause,
+    clamp_first,
+    decode_cursor,
+    encode_cursor,
+)
+from models.db import SessionFactory
+from resolvers.errors import BadUserInputError
+
+T = TypeVar("T")
+
+MAX_FILTER_VALUES = 20
+
+
+class OrderDirection(StrEnum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@dataclass
+class Page(Generic[T]):
+    rows: list[T]
+    cursors: list[str]
+    has_next_page: bool
+    has_previous_page: bool
+    _session_factory: SessionFactory
+    _count: Select[Any]
+
+    async def total_count(self) -> int:
+        """Counted only when a client asks for `totalCount` (one extra statement)."""
+        async with self._session_factory() as session:
+            return int((await session.exec(self._count)).one())  # type: ignore[call-overload]
+
+
+def like_pattern(text: str) -> str:
+    """A case-insensitive substring pattern with LIKE wildcards in user input escaped."""
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def bounded(values: Sequence[Any] | None, field: str) -> tuple[Any, ...]:
+    if not values:
+        return ()
+    if len(values) > MAX_FILTER_VALUES:
+        raise BadUserInputError(f"at most {MAX_FILTER_VALUES} values are allowed", field=field)
+    return tuple(values)
+
+
+async def fetch_page(
+    session_factory: SessionFactory,
+    model: type[SQLModel],
+    where: list[ColumnElement[bool]],
+    order: Sequence[OrderColumn],
+    direction: OrderDirection,
+    tag: str,
+    args: PageArgs,
+) -> Page[Any]:
+    """One statement for the page (first + 1 rows tell whether another page exists)."""
+    try:
+        first = clamp_first(args.first)
+        after = decode_cursor(tag, args.after, order) if args.after else None
+    except InvalidCursorError as exc:
+        raise BadUserInputError(str(exc), field="after" if args.after else "first") from exc
+    descending = direction is OrderDirection.DESC
+    clauses = list(where)
+    if after is not None:
+        clauses.append(after_clause(order, after, descending))
+    order_by = [o.column.desc() if descending else o.column.asc() for o in order]
+    statement = select(model).where(*clauses).order_by(*order_by).limit(first + 1)
+    async with session_factory() as session:
+        rows = list((await session.exec(statement)).all())  # type: ignore[call-overload]
+    rows_on_page = rows[:first]
+    return Page(
+        rows=rows_on_page,
+        cursors=[encode_cursor(tag, row, order) for row in rows_on_page],
+        has_next_page=len(rows) > first,
+        has_previous_page=after is not None,
+        _session_factory=session_factory,
+        _count=select(func.count()).select_from(model).where(*where),
+    )

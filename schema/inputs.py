@@ -1,0 +1,169 @@
+"""Filter and order inputs of the list queries."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import strawberry
+
+from resolvers.applications import ApplicationFilter, ApplicationOrderField
+from resolvers.candidates import CandidateFilter, CandidateOrderField
+from resolvers.errors import BadUserInputError
+from resolvers.jobs import JobFilter, JobOrderField
+from resolvers.pages import OrderDirection
+from schema.types.common import (
+    ApplicationStageEnum,
+    CandidateSourceEnum,
+    EmploymentTypeEnum,
+    JobStatusEnum,
+    OrderDirectionEnum,
+)
+
+CandidateOrderFieldEnum = strawberry.enum(
+    CandidateOrderField, description="Sort key of `candidates`; ties break on id."
+)
+JobOrderFieldEnum = strawberry.enum(JobOrderField, description="Sort key of `jobs`.")
+ApplicationOrderFieldEnum = strawberry.enum(
+    ApplicationOrderField, description="Sort key of `applications`."
+)
+
+
+def parse_id(value: strawberry.ID | None, field: str) -> uuid.UUID | None:
+    """Ids in filters must be well-formed (unlike lookups, where a bad id is just missing)."""
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise BadUserInputError("not a valid id", field=field) from exc
+
+
+def lookup_id(value: strawberry.ID) -> uuid.UUID | None:
+    """A malformed id finds nothing, exactly like an unknown or forbidden one."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@strawberry.input(description="Filters of `candidates`; all given conditions must hold.")
+class CandidateFilterInput:
+    search: str | None = strawberry.field(
+        default=None,
+        description="Case-insensitive text in name, headline or skill names (and email where "
+        "the viewer may see it).",
+    )
+    skills: list[str] | None = strawberry.field(
+        default=None, description="Canonical skill names the candidate must ALL have (max 20)."
+    )
+    location: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in the location."
+    )
+    source: CandidateSourceEnum | None = strawberry.field(
+        default=None, description="Only candidates from this source."
+    )
+    updated_since: datetime | None = strawberry.field(
+        default=None, description="Only candidates changed at or after this time."
+    )
+
+    def to_filter(self) -> CandidateFilter:
+        return CandidateFilter(
+            search=self.search,
+            skills=tuple(self.skills or ()),
+            location=self.location,
+            source=self.source,
+            updated_since=self.updated_since,
+        )
+
+
+@strawberry.input(description="Sort order of `candidates`.")
+class CandidateOrderInput:
+    field: CandidateOrderFieldEnum = strawberry.field(
+        default=CandidateOrderField.CREATED_AT, description="Sort key (default CREATED_AT)."
+    )
+    direction: OrderDirectionEnum = strawberry.field(
+        default=OrderDirection.ASC, description="Sort direction (default ASC)."
+    )
+
+
+@strawberry.input(description="Filters of `jobs`; all given conditions must hold.")
+class JobFilterInput:
+    status: list[JobStatusEnum] | None = strawberry.field(
+        default=None, description="Any of these statuses."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in title or description."
+    )
+    skills: list[str] | None = strawberry.field(
+        default=None, description="Canonical skill names the job must ALL ask for (max 20)."
+    )
+    location: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in the location."
+    )
+    employment_type: list[EmploymentTypeEnum] | None = strawberry.field(
+        default=None, description="Any of these contract forms."
+    )
+    remote: bool | None = strawberry.field(default=None, description="Remote or not.")
+    salary_at_least: int | None = strawberry.field(
+        default=None, description="Jobs whose salary range reaches at least this amount."
+    )
+    salary_at_most: int | None = strawberry.field(
+        default=None, description="Jobs whose salary range starts at or below this amount."
+    )
+    organization_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only jobs of this organization."
+    )
+
+    def to_filter(self) -> JobFilter:
+        return JobFilter(
+            status=tuple(self.status or ()),
+            search=self.search,
+            skills=tuple(self.skills or ()),
+            location=self.location,
+            employment_type=tuple(self.employment_type or ()),
+            remote=self.remote,
+            salary_at_least=self.salary_at_least,
+            salary_at_most=self.salary_at_most,
+            organization_id=parse_id(self.organization_id, "filter.organizationId"),
+        )
+
+
+@strawberry.input(description="Sort order of `jobs`.")
+class JobOrderInput:
+    field: JobOrderFieldEnum = strawberry.field(
+        default=JobOrderField.CREATED_AT, description="Sort key (default CREATED_AT)."
+    )
+    direction: OrderDirectionEnum = strawberry.field(
+        default=OrderDirection.DESC, description="Sort direction (default DESC: newest first)."
+    )
+
+
+@strawberry.input(description="Filters of `applications`; all given conditions must hold.")
+class ApplicationFilterInput:
+    job_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only applications to this job."
+    )
+    candidate_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only applications of this candidate."
+    )
+    stage: list[ApplicationStageEnum] | None = strawberry.field(
+        default=None, description="Any of these stages."
+    )
+
+    def to_filter(self) -> ApplicationFilter:
+        return ApplicationFilter(
+            job_id=parse_id(self.job_id, "filter.jobId"),
+            candidate_id=parse_id(self.candidate_id, "filter.candidateId"),
+            stage=tuple(self.stage or ()),
+        )
+
+
+@strawberry.input(description="Sort order of `applications`.")
+class ApplicationOrderInput:
+    field: ApplicationOrderFieldEnum = strawberry.field(
+        default=ApplicationOrderField.CREATED_AT, description="Sort key (default CREATED_AT)."
+    )
+    direction: OrderDirectionEnum = strawberry.field(
+        default=OrderDirection.DESC, description="Sort direction (default DESC: newest first)."
+    )

@@ -1,0 +1,158 @@
+"""The Query root."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from loaders.pagination import PageArgs
+from resolvers import applications, candidates, jobs, skills
+from resolvers.context import Context
+from schema.inputs import (
+    ApplicationFilterInput,
+    ApplicationOrderInput,
+    CandidateFilterInput,
+    CandidateOrderInput,
+    JobFilterInput,
+    JobOrderInput,
+    lookup_id,
+)
+from schema.types.application import ApplicationType, DocumentType, EvaluationType
+from schema.types.candidate import CandidateType
+from schema.types.common import Connection, to_connection
+from schema.types.job import JobType, SkillType
+from schema.types.organization import UserType
+
+Info = strawberry.Info[Context, None]
+First = Annotated[
+    int | None, strawberry.argument(description="Page size: default 20, at most 100.")
+]
+After = Annotated[
+    str | None, strawberry.argument(description="`endCursor` of the previous page.")
+]
+IdArg = Annotated[strawberry.ID, strawberry.argument(description="UUID of the object.")]
+
+
+@strawberry.type(description="Read access to the recruiting graph.")
+class Query:
+    @strawberry.field(description="The signed-in user; null when anonymous.")
+    async def me(self, info: Info) -> UserType | None:
+        user = await skills.current_user(info.context)
+        return UserType.from_model(user) if user else None
+
+    @strawberry.field(description="A candidate by id; null if missing or not visible.")
+    async def candidate(self, info: Info, id: IdArg) -> CandidateType | None:
+        key = lookup_id(id)
+        row = await candidates.get_candidate(info.context, key) if key else None
+        return CandidateType.from_model(row) if row else None
+
+    @strawberry.field(description="Candidates visible to the viewer, filtered and ordered.")
+    async def candidates(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            CandidateFilterInput | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        order_by: Annotated[
+            CandidateOrderInput | None,
+            strawberry.argument(description="Sort order (default CREATED_AT ASC)."),
+        ] = None,
+    ) -> Connection[CandidateType]:
+        order = order_by or CandidateOrderInput()
+        page = await candidates.list_candidates(
+            info.context,
+            PageArgs(first=first if first is not None else 20, after=after),
+            filter.to_filter() if filter else None,
+            candidates.CandidateOrderField(order.field),
+            order.direction,
+        )
+        return to_connection(page, CandidateType.from_model)
+
+    @strawberry.field(description="A job by id; null if missing or not visible.")
+    async def job(self, info: Info, id: IdArg) -> JobType | None:
+        key = lookup_id(id)
+        row = await jobs.get_job(info.context, key) if key else None
+        return JobType.from_model(row) if row else None
+
+    @strawberry.field(
+        description="Jobs visible to the viewer (everyone sees OPEN jobs), filtered and ordered."
+    )
+    async def jobs(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            JobFilterInput | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        order_by: Annotated[
+            JobOrderInput | None,
+            strawberry.argument(description="Sort order (default CREATED_AT DESC)."),
+        ] = None,
+    ) -> Connection[JobType]:
+        order = order_by or JobOrderInput()
+        page = await jobs.list_jobs(
+            info.context,
+            PageArgs(first=first if first is not None else 20, after=after),
+            filter.to_filter() if filter else None,
+            jobs.JobOrderField(order.field),
+            order.direction,
+        )
+        return to_connection(page, JobType.from_model)
+
+    @strawberry.field(description="An application by id; null if missing or not visible.")
+    async def application(self, info: Info, id: IdArg) -> ApplicationType | None:
+        key = lookup_id(id)
+        row = await applications.get_application(info.context, key) if key else None
+        return ApplicationType.from_model(row) if row else None
+
+    @strawberry.field(description="Applications visible to the viewer, filtered and ordered.")
+    async def applications(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            ApplicationFilterInput | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        order_by: Annotated[
+            ApplicationOrderInput | None,
+            strawberry.argument(description="Sort order (default CREATED_AT DESC)."),
+        ] = None,
+    ) -> Connection[ApplicationType]:
+        order = order_by or ApplicationOrderInput()
+        page = await applications.list_applications(
+            info.context,
+            PageArgs(first=first if first is not None else 20, after=after),
+            filter.to_filter() if filter else None,
+            applications.ApplicationOrderField(order.field),
+            order.direction,
+        )
+        return to_connection(page, ApplicationType.from_model)
+
+    @strawberry.field(description="An evaluation by id; null if missing or not visible.")
+    async def evaluation(self, info: Info, id: IdArg) -> EvaluationType | None:
+        key = lookup_id(id)
+        row = await applications.get_evaluation(info.context, key) if key else None
+        return EvaluationType.from_model(row) if row else None
+
+    @strawberry.field(description="A stored CV by id; null if missing or not visible.")
+    async def document(self, info: Info, id: IdArg) -> DocumentType | None:
+        key = lookup_id(id)
+        row = await applications.get_document(info.context, key) if key else None
+        return DocumentType.from_model(row) if row else None
+
+    @strawberry.field(description="The skill vocabulary by name, for autocompletion.")
+    async def skills(
+        self,
+        info: Info,
+        search: Annotated[
+            str | None, strawberry.argument(description="Case-insensitive text in the name.")
+        ] = None,
+        first: First = None,
+    ) -> list[SkillType]:
+        rows = await skills.search_skills(info.context, search, first)
+        return [SkillType.from_model(r) for r in rows]

@@ -1,0 +1,207 @@
+"""GraphQL types for applications, their events, documents and evaluations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from loaders.policy import can_view_candidate, can_view_evaluation, can_view_job
+from models.application import Application, ApplicationEvent
+from models.document import Document
+from models.evaluation import Evaluation
+from resolvers.applications import get_document
+from resolvers.context import Context
+from schema.types.candidate import CandidateType
+from schema.types.common import ApplicationStageEnum, DocumentStatusEnum, EvaluationStatusEnum
+from schema.types.job import JobType
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type(name="ApplicationEvent", description="One move of an application.")
+class ApplicationEventType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the event.")
+    from_stage: ApplicationStageEnum | None = strawberry.field(
+        description="Stage before the move; null for the initial application."
+    )
+    to_stage: ApplicationStageEnum = strawberry.field(description="Stage after the move.")
+    actor_id: strawberry.ID | None = strawberry.field(
+        description="UUID of the user who made the move, if known."
+    )
+    note: str | None = strawberry.field(description="Note recorded with the move.")
+    created_at: datetime = strawberry.field(description="When the move happened (UTC).")
+
+    @classmethod
+    def from_model(cls, row: ApplicationEvent) -> ApplicationEventType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            from_stage=row.from_stage,
+            to_stage=row.to_stage,
+            actor_id=strawberry.ID(str(row.actor_id)) if row.actor_id else None,
+            note=row.note,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type(name="Document", description="A stored CV and what parsing found in it.")
+class DocumentType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the document.")
+    candidate_id: strawberry.ID = strawberry.field(description="UUID of the candidate.")
+    filename: str = strawberry.field(description="Original file name (display only).")
+    content_type: str = strawberry.field(description="Media type, e.g. application/pdf.")
+    size_bytes: int = strawberry.field(description="File size in bytes.")
+    sha256: str = strawberry.field(description="Hex SHA-256 of the file.")
+    status: DocumentStatusEnum = strawberry.field(description="Processing state.")
+    page_count: int | None = strawberry.field(description="Number of pages, once known.")
+    failure_reason: str | None = strawberry.field(description="Why parsing failed, if it did.")
+    created_at: datetime = strawberry.field(description="When it was uploaded (UTC).")
+    updated_at: datetime = strawberry.field(description="Last status change (UTC).")
+
+    @classmethod
+    def from_model(cls, row: Document) -> DocumentType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            candidate_id=strawberry.ID(str(row.candidate_id)),
+            filename=row.filename,
+            content_type=row.content_type,
+            size_bytes=row.size_bytes,
+            sha256=row.sha256,
+            status=row.status,
+            page_count=row.page_count,
+            failure_reason=row.failure_reason,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type(name="EvaluationCriterion", description="One scored aspect of a match.")
+class EvaluationCriterionType:
+    name: str = strawberry.field(description="What was scored, e.g. 'Required skills'.")
+    score: float = strawberry.field(description="Score of this aspect, 0 to 100.")
+    weight: float = strawberry.field(description="Weight in the overall score.")
+    evidence: str | None = strawberry.field(description="Why it scored so.")
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> EvaluationCriterionType:
+        return cls(
+            name=str(item.get("name", "")),
+            score=float(item.get("score", 0)),
+            weight=float(item.get("weight", 1)),
+            evidence=item.get("evidence"),
+        )
+
+
+@strawberry.type(
+    name="Evaluation", description="A candidate scored against a job or a job description."
+)
+class EvaluationType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the evaluation.")
+    status: EvaluationStatusEnum = strawberry.field(description="Processing state.")
+    score: float | None = strawberry.field(description="Overall score 0-100 once completed.")
+    rationale: str | None = strawberry.field(description="Why the score is what it is.")
+    matches: list[str] = strawberry.field(description="Requirements the candidate meets.")
+    gaps: list[str] = strawberry.field(description="Requirements the candidate misses.")
+    criteria: list[EvaluationCriterionType] = strawberry.field(
+        description="Per-criterion scores."
+    )
+    job_prompt: str | None = strawberry.field(
+        description="Free-text job description evaluated against, when there is no job."
+    )
+    engine: str = strawberry.field(description="Scoring engine name.")
+    engine_version: str = strawberry.field(description="Scoring engine version.")
+    created_at: datetime = strawberry.field(description="When it was requested (UTC).")
+    completed_at: datetime | None = strawberry.field(description="When it finished (UTC).")
+    row: strawberry.Private[Evaluation]
+
+    @classmethod
+    def from_model(cls, row: Evaluation) -> EvaluationType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            status=row.status,
+            score=row.score,
+            rationale=row.rationale,
+            matches=list(row.matches or []),
+            gaps=list(row.gaps or []),
+            criteria=[EvaluationCriterionType.from_json(c) for c in row.criteria or []],
+            job_prompt=row.job_prompt,
+            engine=row.engine,
+            engine_version=row.engine_version,
+            created_at=row.created_at,
+            completed_at=row.completed_at,
+            row=row,
+        )
+
+    @strawberry.field(description="The evaluated candidate.")
+    async def candidate(self, info: Info) -> CandidateType | None:
+        row = await info.context.loaders.candidate.load(self.row.candidate_id)
+        ok = row is not None and can_view_candidate(info.context.viewer, row)
+        return CandidateType.from_model(row) if ok and row else None
+
+    @strawberry.field(description="The job evaluated against, if any and visible.")
+    async def job(self, info: Info) -> JobType | None:
+        if self.row.job_id is None:
+            return None
+        row = await info.context.loaders.job.load(self.row.job_id)
+        ok = row is not None and can_view_job(info.context.viewer, row)
+        return JobType.from_model(row) if ok and row else None
+
+    @strawberry.field(description="The CV that was evaluated, if any and visible.")
+    async def document(self, info: Info) -> DocumentType | None:
+        if self.row.document_id is None:
+            return None
+        row = await get_document(info.context, self.row.document_id)
+        return DocumentType.from_model(row) if row else None
+
+
+@strawberry.type(name="Application", description="A candidate's application to a job.")
+class ApplicationType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the application.")
+    stage: ApplicationStageEnum = strawberry.field(description="Current pipeline stage.")
+    cover_letter: str | None = strawberry.field(description="Cover letter, if given.")
+    created_at: datetime = strawberry.field(description="When the candidate applied (UTC).")
+    updated_at: datetime = strawberry.field(description="Last stage change (UTC).")
+    row: strawberry.Private[Application]
+
+    @classmethod
+    def from_model(cls, row: Application) -> ApplicationType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            stage=row.stage,
+            cover_letter=row.cover_letter,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            row=row,
+        )
+
+    @strawberry.field(description="The applicant.")
+    async def candidate(self, info: Info) -> CandidateType:
+        row = await info.context.loaders.candidate.load(self.row.candidate_id)
+        assert row is not None  # enforced by the foreign key
+        # whoever may see an application may see its applicant (PII stays gated per field)
+        return CandidateType.from_model(row)
+
+    @strawberry.field(description="The job applied to.")
+    async def job(self, info: Info) -> JobType:
+        row = await info.context.loaders.job.load(self.row.job_id)
+        assert row is not None  # enforced by the foreign key
+        return JobType.from_model(row)
+
+    @strawberry.field(description="Stage history, oldest first.")
+    async def events(self, info: Info) -> list[ApplicationEventType]:
+        rows = await info.context.loaders.events_by_application.load(self.row.id)
+        return [ApplicationEventType.from_model(r) for r in rows]
+
+    @strawberry.field(description="Evaluations made for this application, oldest first.")
+    async def evaluations(self, info: Info) -> list[EvaluationType]:
+        viewer = info.context.viewer
+        rows = await info.context.loaders.evaluations_by_application.load(self.row.id)
+        return [EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)]
+
+    @strawberry.field(description="The CV submitted with the application, if any and visible.")
+    async def document(self, info: Info) -> DocumentType | None:
+        if self.row.document_id is None:
+            return None
+        row = await get_document(info.context, self.row.document_id)
+        return DocumentType.from_model(row) if row else None

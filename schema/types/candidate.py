@@ -1,0 +1,228 @@
+"""GraphQL types for candidates and their profile sections."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from loaders.policy import can_view_application, can_view_evaluation
+from models.candidate import Candidate, CandidateSkill, Certification, Education, WorkExperience
+from resolvers.applications import visible_documents
+from resolvers.candidates import can_see_contact_details
+from resolvers.context import Context
+from schema.types.common import CandidateSourceEnum, SkillLevelEnum
+from schema.types.organization import OrganizationType
+
+if TYPE_CHECKING:
+    from schema.types.application import ApplicationType, DocumentType, EvaluationType
+
+Info = strawberry.Info[Context, None]
+LazyApplication = Annotated["ApplicationType", strawberry.lazy("schema.types.application")]
+LazyDocument = Annotated["DocumentType", strawberry.lazy("schema.types.application")]
+LazyEvaluation = Annotated["EvaluationType", strawberry.lazy("schema.types.application")]
+
+
+@strawberry.type(name="Education", description="A degree or course of study.")
+class EducationType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the entry.")
+    institution: str = strawberry.field(description="School or university.")
+    degree: str | None = strawberry.field(description="Degree, e.g. 'BSc' or 'MBA'.")
+    field_of_study: str | None = strawberry.field(description="Subject or major.")
+    start_date: date | None = strawberry.field(description="First day (or month) of study.")
+    end_date: date | None = strawberry.field(description="Graduation; null while studying.")
+    grade: str | None = strawberry.field(description="Final grade as written.")
+    description: str | None = strawberry.field(description="Free text (max 2,000 chars).")
+
+    @classmethod
+    def from_model(cls, row: Education) -> EducationType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            institution=row.institution,
+            degree=row.degree,
+            field_of_study=row.field_of_study,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            grade=row.grade,
+            description=row.description,
+        )
+
+
+@strawberry.type(name="WorkExperience", description="A position held at a company.")
+class WorkExperienceType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the entry.")
+    company_name: str = strawberry.field(description="Employer name.")
+    job_title: str = strawberry.field(description="Title of the position.")
+    location: str | None = strawberry.field(description="Where the work was done.")
+    start_date: date | None = strawberry.field(description="First day (or month).")
+    end_date: date | None = strawberry.field(description="Last day; null when current.")
+    is_current: bool = strawberry.field(description="True while the candidate still works here.")
+    description: str | None = strawberry.field(description="Free text (max 5,000 chars).")
+
+    @classmethod
+    def from_model(cls, row: WorkExperience) -> WorkExperienceType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            company_name=row.company_name,
+            job_title=row.job_title,
+            location=row.location,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            is_current=row.is_current,
+            description=row.description,
+        )
+
+
+@strawberry.type(name="CandidateSkill", description="A skill of a candidate.")
+class CandidateSkillType:
+    skill_id: strawberry.ID = strawberry.field(description="UUID of the canonical skill.")
+    name: str = strawberry.field(description="Canonical skill name, e.g. 'PostgreSQL'.")
+    level: SkillLevelEnum | None = strawberry.field(description="Proficiency, if known.")
+    years: float | None = strawberry.field(description="Years of experience, if known.")
+
+    @classmethod
+    def from_model(cls, row: tuple[CandidateSkill, str]) -> CandidateSkillType:
+        link, name = row
+        return cls(
+            skill_id=strawberry.ID(str(link.skill_id)), name=name, level=link.level,
+            years=link.years,
+        )
+
+
+@strawberry.type(name="Certification", description="A professional certification.")
+class CertificationType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the entry.")
+    name: str = strawberry.field(description="Certificate title.")
+    issuer: str | None = strawberry.field(description="Issuing body.")
+    issue_date: date | None = strawberry.field(description="When it was awarded.")
+    expiry_date: date | None = strawberry.field(description="When it lapses; null if never.")
+    credential_id: str | None = strawberry.field(description="Issuer's credential id.")
+    credential_url: str | None = strawberry.field(description="Verification link.")
+
+    @classmethod
+    def from_model(cls, row: Certification) -> CertificationType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            issuer=row.issuer,
+            issue_date=row.issue_date,
+            expiry_date=row.expiry_date,
+            credential_id=row.credential_id,
+            credential_url=row.credential_url,
+        )
+
+
+@strawberry.type(
+    name="Candidate",
+    description=(
+        "A person in the talent pool. Contact fields (email, phone, dateOfBirth, gender) are "
+        "null unless the viewer is an admin, the candidate, or acts for an organization the "
+        "candidate applied to or was sourced by."
+    ),
+)
+class CandidateType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the candidate.")
+    first_name: str = strawberry.field(description="Given name.")
+    last_name: str = strawberry.field(description="Family name.")
+    location: str | None = strawberry.field(description="City and country as given.")
+    headline: str | None = strawberry.field(description="One-line professional summary.")
+    summary: str | None = strawberry.field(description="Longer profile text.")
+    source: CandidateSourceEnum = strawberry.field(description="How the candidate entered.")
+    external_id: str | None = strawberry.field(
+        description="Identifier in the sourcing organization's system."
+    )
+    version: int = strawberry.field(description="Optimistic-concurrency version.")
+    created_at: datetime = strawberry.field(description="When the profile was created (UTC).")
+    updated_at: datetime = strawberry.field(description="Last profile change (UTC).")
+    row: strawberry.Private[Candidate]
+
+    @classmethod
+    def from_model(cls, row: Candidate) -> CandidateType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            first_name=row.first_name,
+            last_name=row.last_name,
+            location=row.location,
+            headline=row.headline,
+            summary=row.summary,
+            source=row.source,
+            external_id=row.external_id,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            row=row,
+        )
+
+    @strawberry.field(description="First and last name.")
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @strawberry.field(description="Normalized email (contact PII: see the type description).")
+    async def email(self, info: Info) -> str | None:
+        return self.row.email if await can_see_contact_details(info.context, self.row) else None
+
+    @strawberry.field(description="Phone in E.164 (contact PII: see the type description).")
+    async def phone(self, info: Info) -> str | None:
+        return self.row.phone if await can_see_contact_details(info.context, self.row) else None
+
+    @strawberry.field(description="Date of birth (contact PII: see the type description).")
+    async def date_of_birth(self, info: Info) -> date | None:
+        visible = await can_see_contact_details(info.context, self.row)
+        return self.row.date_of_birth if visible else None
+
+    @strawberry.field(description="Gender as given (contact PII: see the type description).")
+    async def gender(self, info: Info) -> str | None:
+        return self.row.gender if await can_see_contact_details(info.context, self.row) else None
+
+    @strawberry.field(description="The organization that sourced the candidate, if any.")
+    async def sourced_by(self, info: Info) -> OrganizationType | None:
+        if self.row.sourced_by_organization_id is None:
+            return None
+        org = await info.context.loaders.organization.load(self.row.sourced_by_organization_id)
+        return OrganizationType.from_model(org) if org else None
+
+    @strawberry.field(description="Education, oldest first.")
+    async def education(self, info: Info) -> list[EducationType]:
+        rows = await info.context.loaders.education_by_candidate.load(self.row.id)
+        return [EducationType.from_model(r) for r in rows]
+
+    @strawberry.field(description="Work experience, oldest first.")
+    async def experience(self, info: Info) -> list[WorkExperienceType]:
+        rows = await info.context.loaders.experience_by_candidate.load(self.row.id)
+        return [WorkExperienceType.from_model(r) for r in rows]
+
+    @strawberry.field(description="Skills with level and years, by skill name.")
+    async def skills(self, info: Info) -> list[CandidateSkillType]:
+        rows = await info.context.loaders.skills_by_candidate.load(self.row.id)
+        return [CandidateSkillType.from_model(r) for r in rows]
+
+    @strawberry.field(description="Certifications, oldest first.")
+    async def certifications(self, info: Info) -> list[CertificationType]:
+        rows = await info.context.loaders.certifications_by_candidate.load(self.row.id)
+        return [CertificationType.from_model(r) for r in rows]
+
+    @strawberry.field(
+        description="Applications the viewer may see (their organization's, or their own)."
+    )
+    async def applications(self, info: Info) -> list[LazyApplication]:
+        from schema.types.application import ApplicationType
+
+        viewer = info.context.viewer
+        rows = await info.context.loaders.applications_by_candidate.load(self.row.id)
+        return [ApplicationType.from_model(r) for r in rows if can_view_application(viewer, r)]
+
+    @strawberry.field(description="Uploaded CVs the viewer may see, oldest first.")
+    async def documents(self, info: Info) -> list[LazyDocument]:
+        from schema.types.application import DocumentType
+
+        rows = await info.context.loaders.documents_by_candidate.load(self.row.id)
+        return [DocumentType.from_model(r) for r in await visible_documents(info.context, rows)]
+
+    @strawberry.field(description="Evaluations the viewer may see, oldest first.")
+    async def evaluations(self, info: Info) -> list[LazyEvaluation]:
+        from schema.types.application import EvaluationType
+
+        viewer = info.context.viewer
+        rows = await info.context.loaders.evaluations_by_candidate.load(self.row.id)
+        return [EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)]

@@ -1,0 +1,110 @@
+"""Connections, page info, ordering and the shared error interface."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from models.enums import (
+    ApplicationStage,
+    CandidateSource,
+    DocumentStatus,
+    EmploymentType,
+    EvaluationStatus,
+    JobStatus,
+    OrganizationKind,
+    Role,
+    SkillLevel,
+)
+from resolvers.pages import OrderDirection, Page
+
+T = TypeVar("T")
+
+RoleEnum = strawberry.enum(Role, description="What a user may do (see the access policy).")
+OrganizationKindEnum = strawberry.enum(OrganizationKind, description="Kind of organization.")
+CandidateSourceEnum = strawberry.enum(
+    CandidateSource, description="How a candidate entered the system."
+)
+SkillLevelEnum = strawberry.enum(SkillLevel, description="Self-assessed or parsed skill level.")
+JobStatusEnum = strawberry.enum(
+    JobStatus, description="DRAFT (not public), OPEN (accepts applications) or CLOSED."
+)
+EmploymentTypeEnum = strawberry.enum(EmploymentType, description="Contract form of a job.")
+ApplicationStageEnum = strawberry.enum(
+    ApplicationStage, description="Pipeline stage of an application."
+)
+DocumentStatusEnum = strawberry.enum(DocumentStatus, description="Processing state of a CV.")
+EvaluationStatusEnum = strawberry.enum(
+    EvaluationStatus, description="Processing state of an evaluation."
+)
+OrderDirectionEnum = strawberry.enum(
+    OrderDirection, name="OrderDirection", description="Sort direction."
+)
+
+
+@strawberry.type(description="Where a page of a connection sits in the whole list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="True when more items follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description="True when this page was requested with `after` (items precede it)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="Cursor of the first edge, null on an empty page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last edge; pass it as `after` to get the next page."
+    )
+
+
+@strawberry.type(description="One item of a connection with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque position of this item in the list.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(
+    description="A page of a list in a stable order (keyset pagination: default 20, max 100)."
+)
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="Number of items in the whole filtered list (all pages).")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def to_connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
+    edges = [
+        Edge(cursor=cursor, node=convert(row))
+        for row, cursor in zip(page.rows, page.cursors, strict=True)
+    ]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        ),
+        count=page.total_count,
+    )
+
+
+@strawberry.enum(description="Machine-readable reason of a typed mutation error.")
+class ErrorCode(Enum):
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+
+
+@strawberry.interface(description="An expected failure of a mutation, returned as data.")
+class UserError:
+    code: ErrorCode = strawberry.field(description="Stable machine-readable error code.")
+    message: str = strawberry.field(description="Human-readable explanation.")
+    field: str | None = strawberry.field(
+        description="The input field that caused the error, if one did."
+    )

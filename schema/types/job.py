@@ -1,0 +1,182 @@
+"""GraphQL types for jobs and their skills."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from loaders.applications import APPLICATION_ORDER, JobApplicationsKey
+from loaders.pagination import InvalidCursorError, clamp_first, decode_cursor, encode_cursor
+from models.job import Job, JobSkill
+from models.skill import Skill
+from resolvers.context import Context
+from resolvers.errors import BadUserInputError
+from resolvers.pages import bounded
+from schema.types.common import (
+    ApplicationStageEnum,
+    Connection,
+    Edge,
+    EmploymentTypeEnum,
+    JobStatusEnum,
+    PageInfo,
+)
+from schema.types.organization import OrganizationType
+
+if TYPE_CHECKING:
+    from schema.types.application import ApplicationType
+
+Info = strawberry.Info[Context, None]
+LazyApplication = Annotated["ApplicationType", strawberry.lazy("schema.types.application")]
+JOB_APPLICATIONS_CURSOR = "job-application"
+
+
+@strawberry.type(name="Skill", description="A canonical skill of the shared vocabulary.")
+class SkillType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the skill.")
+    name: str = strawberry.field(description="Canonical name, e.g. 'JavaScript'.")
+    aliases: list[str] = strawberry.field(description="Other spellings, e.g. 'JS'.")
+    category: str | None = strawberry.field(description="Grouping such as 'Language'.")
+
+    @classmethod
+    def from_model(cls, row: Skill) -> SkillType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            aliases=list(row.aliases or []),
+            category=row.category,
+        )
+
+
+@strawberry.type(name="JobSkill", description="A skill a job asks for.")
+class JobSkillType:
+    skill_id: strawberry.ID = strawberry.field(description="UUID of the canonical skill.")
+    name: str = strawberry.field(description="Canonical skill name.")
+    required: bool = strawberry.field(description="True if required, false if preferred.")
+    weight: float = strawberry.field(description="Importance for matching, 0 to 10.")
+
+    @classmethod
+    def from_model(cls, row: tuple[JobSkill, str]) -> JobSkillType:
+        link, name = row
+        return cls(
+            skill_id=strawberry.ID(str(link.skill_id)),
+            name=name,
+            required=link.required,
+            weight=link.weight,
+        )
+
+
+@strawberry.type(
+    name="Job",
+    description="A position an organization recruits for. Anyone may read OPEN jobs.",
+)
+class JobType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the job.")
+    title: str = strawberry.field(description="Job title.")
+    description: str = strawberry.field(description="Full description (max 20,000 chars).")
+    location: str | None = strawberry.field(description="Office location, if any.")
+    remote: bool = strawberry.field(description="True when the job can be done remotely.")
+    employment_type: EmploymentTypeEnum = strawberry.field(description="Contract form.")
+    salary_min: int | None = strawberry.field(description="Lower end of the yearly salary.")
+    salary_max: int | None = strawberry.field(description="Upper end of the yearly salary.")
+    salary_currency: str | None = strawberry.field(description="ISO 4217 currency code.")
+    status: JobStatusEnum = strawberry.field(description="DRAFT, OPEN or CLOSED.")
+    external_id: str | None = strawberry.field(
+        description="Identifier in the organization's own system."
+    )
+    version: int = strawberry.field(description="Optimistic-concurrency version.")
+    published_at: datetime | None = strawberry.field(description="When it was first opened.")
+    created_at: datetime = strawberry.field(description="When it was created (UTC).")
+    updated_at: datetime = strawberry.field(description="Last change (UTC).")
+    row: strawberry.Private[Job]
+
+    @classmethod
+    def from_model(cls, row: Job) -> JobType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            title=row.title,
+            description=row.description,
+            location=row.location,
+            remote=row.remote,
+            employment_type=row.employment_type,
+            salary_min=row.salary_min,
+            salary_max=row.salary_max,
+            salary_currency=row.salary_currency,
+            status=row.status,
+            external_id=row.external_id,
+            version=row.version,
+            published_at=row.published_at,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            row=row,
+        )
+
+    @strawberry.field(description="The organization that posted the job.")
+    async def organization(self, info: Info) -> OrganizationType:
+        org = await info.context.loaders.organization.load(self.row.organization_id)
+        assert org is not None  # enforced by the foreign key
+        return OrganizationType.from_model(org)
+
+    @strawberry.field(description="Skills asked for: required first, then by weight and name.")
+    async def skills(self, info: Info) -> list[JobSkillType]:
+        rows = await info.context.loaders.skills_by_job.load(self.row.id)
+        return [JobSkillType.from_model(r) for r in rows]
+
+    @strawberry.field(
+        description=(
+            "Applications to this job the viewer may see, oldest first (recruiters of the "
+            "job's organization see all; a candidate sees their own)."
+        )
+    )
+    async def applications(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size: default 20, max 100.")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+        stage: Annotated[
+            list[ApplicationStageEnum] | None,
+            strawberry.argument(description="Only these stages (at most 20 values)."),
+        ] = None,
+    ) -> Connection[LazyApplication]:
+        from schema.types.application import ApplicationType
+
+        try:
+            size = clamp_first(first)
+            position = (
+                tuple(decode_cursor(JOB_APPLICATIONS_CURSOR, after, APPLICATION_ORDER))
+                if after
+                else None
+            )
+        except InvalidCursorError as exc:
+            raise BadUserInputError(str(exc), field="after" if after else "first") from exc
+        stages = bounded(stage, "stage")
+        loaders = info.context.loaders
+        page = await loaders.application_page_by_job.load(
+            JobApplicationsKey(self.row.id, size, position, stages)
+        )
+        cursors = [
+            encode_cursor(JOB_APPLICATIONS_CURSOR, r, APPLICATION_ORDER) for r in page.rows
+        ]
+        job_id = self.row.id
+
+        async def count() -> int:
+            return await loaders.application_count_by_job.load((job_id, stages))  # type: ignore[no-any-return]
+
+        return Connection(
+            edges=[
+                Edge(cursor=c, node=ApplicationType.from_model(r))
+                for r, c in zip(page.rows, cursors, strict=True)
+            ],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=position is not None,
+                start_cursor=cursors[0] if cursors else None,
+                end_cursor=cursors[-1] if cursors else None,
+            ),
+            count=count,
+        )

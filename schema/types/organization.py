@@ -1,0 +1,76 @@
+"""GraphQL types for organizations and users."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from models.organization import Organization, User
+from resolvers.context import Context
+from schema.types.common import OrganizationKindEnum, RoleEnum
+
+if TYPE_CHECKING:
+    from schema.types.candidate import CandidateType
+
+
+@strawberry.type(name="Organization", description="An employer, agency or partner.")
+class OrganizationType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the organization.")
+    name: str = strawberry.field(description="Display name.")
+    slug: str = strawberry.field(description="Unique URL-safe short name.")
+    kind: OrganizationKindEnum = strawberry.field(description="Employer, agency or partner.")
+    website: str | None = strawberry.field(description="Public website, if known.")
+    created_at: datetime = strawberry.field(description="When it was created (UTC).")
+
+    @classmethod
+    def from_model(cls, row: Organization) -> OrganizationType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            slug=row.slug,
+            kind=row.kind,
+            website=row.website,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type(name="User", description="A signed-in account.")
+class UserType:
+    id: strawberry.ID = strawberry.field(description="Stable UUID of the user.")
+    email: str = strawberry.field(description="Login email (normalized to lower case).")
+    role: RoleEnum = strawberry.field(description="What the user may do.")
+    created_at: datetime = strawberry.field(description="When the account was created (UTC).")
+    row: strawberry.Private[User]
+
+    @strawberry.field(description="The organization the user acts for, if any.")
+    async def organization(
+        self, info: strawberry.Info[Context, None]
+    ) -> OrganizationType | None:
+        if self.row.organization_id is None:
+            return None
+        org = await info.context.loaders.organization.load(self.row.organization_id)
+        return OrganizationType.from_model(org) if org else None
+
+    @strawberry.field(description="The user's own candidate profile (candidates only).")
+    async def candidate(
+        self, info: strawberry.Info[Context, None]
+    ) -> Annotated[CandidateType, strawberry.lazy("schema.types.candidate")] | None:
+        from schema.types.candidate import CandidateType
+
+        candidate_id = info.context.viewer.candidate_id
+        if candidate_id is None or info.context.viewer.user_id != self.row.id:
+            return None
+        row = await info.context.loaders.candidate.load(candidate_id)
+        return CandidateType.from_model(row) if row else None
+
+    @classmethod
+    def from_model(cls, row: User) -> UserType:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            email=row.email,
+            role=row.role,
+            created_at=row.created_at,
+            row=row,
+        )

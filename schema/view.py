@@ -1,0 +1,120 @@
+"""The /graphql endpoint: bearer authentication, per-request context, offline GraphiQL."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from loaders.policy import ANONYMOUS, Viewer
+from loaders.registry import Loaders
+from models.db import SessionFactory
+from models.settings import Settings
+from resolvers.auth import authenticate
+from resolvers.context import Context
+from resolvers.errors import AuthenticationError
+
+logger = logging.getLogger("talentgraph.graphiql")
+
+GRAPHIQL_ASSETS_PATH = "/graphiql-assets"
+# the CDN files strawberry's GraphiQL page loads, and their names in the local asset folder
+GRAPHIQL_FILES = {
+    "https://unpkg.com/react@18.2.0/umd/react.production.min.js": "react.production.min.js",
+    "https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js": (
+        "react-dom.production.min.js"
+    ),
+    "https://unpkg.com/js-cookie@3.0.5/dist/js.cookie.min.js": "js.cookie.min.js",
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.css": "graphiql.min.css",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/style.css": "plugin-explorer.css",
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.js": "graphiql.min.js",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/index.umd.js": (
+        "plugin-explorer.umd.js"
+    ),
+}
+
+
+def graphiql_assets_present(directory: Path) -> bool:
+    return all((directory / name).is_file() for name in GRAPHIQL_FILES.values())
+
+
+def offline_graphiql_html(template: str) -> str:
+    """Point strawberry's GraphiQL page at our local copies of its assets."""
+    html = template
+    for url, name in GRAPHIQL_FILES.items():
+        html = html.replace(url, f"{GRAPHIQL_ASSETS_PATH}/{name}")
+    if "unpkg.com" in html:
+        raise RuntimeError("strawberry's GraphiQL template changed: update GRAPHIQL_FILES")
+    return html
+
+
+class TalentgraphGraphQL(GraphQL[Context, None]):
+    def __init__(
+        self, schema: Any, *, settings: Settings, session_factory: SessionFactory
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=True,
+            multipart_uploads_enabled=False,
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        )
+        self.settings = settings
+        self.session_factory = session_factory
+        self.offline_ide: str | None = None
+        if settings.graphiql:
+            if graphiql_assets_present(settings.graphiql_dir):
+                self.offline_ide = offline_graphiql_html(self.graphql_ide_html)
+            else:
+                logger.warning(
+                    "GraphiQL assets not found in %s (run `make graphiql`); the page will load "
+                    "them from the unpkg CDN",
+                    settings.graphiql_dir,
+                )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope)
+            try:
+                viewer = await authenticate(
+                    self.settings, self.session_factory, request.headers.get("authorization")
+                )
+            except AuthenticationError as exc:
+                response = JSONResponse(
+                    {"errors": [{"message": exc.message, "extensions": exc.extensions}]},
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                )
+                await response(scope, receive, send)
+                return
+            scope.setdefault("state", {})["viewer"] = viewer
+        await super().__call__(scope, receive, send)
+
+    async def get_context(self, request: Any, response: Any = None) -> Context:
+        state = request.scope.get("state", {})
+        viewer: Viewer = state.get("viewer", ANONYMOUS)
+        client = request.client
+        return Context(
+            request=request,
+            response=response,
+            settings=self.settings,
+            session_factory=self.session_factory,
+            viewer=viewer,
+            loaders=Loaders(self.session_factory, viewer),
+            request_id=state.get("request_id", ""),
+            client_ip=client.host if client else None,
+        )
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        if self.offline_ide is not None:
+            return HTMLResponse(self.offline_ide)
+        return HTMLResponse(self.graphql_ide_html)
+
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

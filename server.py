@@ -1,0 +1,241 @@
+"""Talentgraph server: app factory, HTTP plumbing and the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import logging
+import sys
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from models import migrate
+from models.db import count_statements, make_engine, make_session_factory, statement_counter
+from models.settings import Settings
+from schema.api import build_schema
+from schema.view import GRAPHIQL_ASSETS_PATH, REQUEST_ID, TalentgraphGraphQL
+
+logger = logging.getLogger("talentgraph")
+
+
+class RequestContextMiddleware:
+    """Request id (honours a sane `X-Request-ID`) and the SQL statement count of a request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        counter = [0]
+        token = statement_counter.set(counter)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                headers.append((b"x-sql-statements", str(counter[0]).encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            statement_counter.reset(token)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the ASGI app; the engine connects lazily, so no I/O happens here."""
+    settings = settings or Settings.from_env()
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+    count_statements(engine)
+    session_factory = make_session_factory(engine)
+    graphql = TalentgraphGraphQL(
+        build_schema(settings), settings=settings, session_factory=session_factory
+    )
+    head = migrate.head_revision()
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            current = await migrate.current_revision(engine)
+        except Exception:  # any database failure means not ready
+            logger.warning("readiness check failed", exc_info=True)
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        if current != head:
+            body = {"status": "unavailable", "migrations": {"current": current, "head": head}}
+            return JSONResponse(body, 503)
+        return JSONResponse({"status": "ok", "database": "ok", "migration": current})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    routes: list[Any] = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+    ]
+    if graphql.offline_ide is not None:
+        routes.append(
+            Mount(GRAPHIQL_ASSETS_PATH, StaticFiles(directory=settings.graphiql_dir))
+        )
+    middleware = [Middleware(RequestContextMiddleware)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+            )
+        )
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory
+    return app
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def prepare_embedded(settings: Settings) -> None:
+    """Create/upgrade the SQLite database and seed the demo on first start."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.database_url)
+    if settings.seed_demo:
+        asyncio.run(_seed_if_empty(settings))
+
+
+async def _seed_if_empty(settings: Settings, force: bool = False) -> None:
+    from models.demo import database_is_empty, seed_demo
+
+    engine = make_engine(settings.database_url)
+    try:
+        factory = make_session_factory(engine)
+        if force or await database_is_empty(factory):
+            counts = await seed_demo(factory, settings.demo_password)
+            logger.info("seeded demo data: %s", counts)
+            print(f"Seeded demo data: {counts}")
+        else:
+            print("Database already has data; demo not seeded.")
+    finally:
+        await engine.dispose()
+
+
+async def _create_user(
+    settings: Settings, email: str, role: str, password: str, organization: str | None
+) -> str:
+    from sqlmodel import col, select
+
+    from models.enums import Role
+    from models.organization import Organization, User
+    from models.security import hash_password, normalize_email
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            org_id = None
+            if organization:
+                org = (
+                    await session.exec(
+                        select(Organization).where(col(Organization.slug) == organization)
+                    )
+                ).first()
+                if org is None:
+                    raise SystemExit(f"no organization with slug {organization!r}")
+                org_id = org.id
+            user = User(
+                email=normalize_email(email),
+                password_hash=hash_password(password),
+                role=Role(role),
+                organization_id=org_id,
+            )
+            session.add(user)
+            await session.commit()
+            return str(user.id)
+    finally:
+        await engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="server.py", description=__doc__)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser("serve", help="run the API server (default command)")
+    serve.add_argument("--host", help="listen address (default $HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (default $PORT or 8000)")
+    serve.add_argument("--workers", type=int, help="uvicorn worker processes")
+    commands.add_parser("migrate", help="apply database migrations up to head")
+    seed = commands.add_parser("seed-demo", help="load the demo data set")
+    seed.add_argument("--force", action="store_true", help="seed even if data exists")
+    user = commands.add_parser("create-user", help="create an admin, recruiter or partner")
+    user.add_argument("--email", required=True)
+    user.add_argument("--role", required=True, choices=["ADMIN", "RECRUITER", "PARTNER"])
+    user.add_argument("--organization", help="organization slug (recruiters, partners)")
+    user.add_argument("--password", help="prompted for when omitted")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
+    command = args.command or "serve"
+    if command == "migrate":
+        migrate.upgrade(settings.database_url)
+        print(f"Database at revision {migrate.head_revision()}")
+    elif command == "seed-demo":
+        asyncio.run(_seed_if_empty(settings, force=args.force))
+    elif command == "create-user":
+        password = args.password or getpass.getpass("Password: ")
+        user_id = asyncio.run(
+            _create_user(settings, args.email, args.role, password, args.organization)
+        )
+        print(f"Created {args.role} {args.email} ({user_id})")
+    else:
+        import uvicorn
+
+        if settings.is_sqlite:
+            prepare_embedded(settings)
+        host = getattr(args, "host", None) or settings.host
+        port = getattr(args, "port", None) or settings.port
+        print(f"Talentgraph on http://{host}:{port}/graphql")
+        uvicorn.run(
+            "server:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=getattr(args, "workers", None) or settings.workers,
+            log_level=settings.log_level,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
