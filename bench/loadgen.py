@@ -59,8 +59,9 @@ class _Stats:
             self.samples.append(message)
 
 
-async def _one(client: httpx2.AsyncClient, url: str, body: bytes, headers: dict[str, str],
-               stats: _Stats) -> None:
+async def _one(
+    client: httpx2.AsyncClient, url: str, body: bytes, headers: dict[str, str], stats: _Stats
+) -> None:
     started = time.perf_counter()
     try:
         response = await client.post(url, content=body, headers=headers)
@@ -92,8 +93,14 @@ async def _one(client: httpx2.AsyncClient, url: str, body: bytes, headers: dict[
         stats.error("no data: " + payload_bytes[:300].decode(errors="replace"))
 
 
-async def _drive(client: httpx2.AsyncClient, url: str, body: bytes, headers: dict[str, str],
-                 concurrency: int, seconds: float) -> tuple[_Stats, float]:
+async def _drive(
+    client: httpx2.AsyncClient,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    concurrency: int,
+    seconds: float,
+) -> tuple[_Stats, float]:
     stats = _Stats()
     deadline = time.perf_counter() + seconds
 

@@ -124,9 +124,7 @@ def normalize(payload: dict[str, Any], *, postgraphile: bool) -> dict[str, Any]:
     return {
         "totalCount": conn["totalCount"],
         "hasNextPage": conn["pageInfo"]["hasNextPage"],
-        "candidates": [
-            _candidate(e["node"], sort_skills=postgraphile) for e in conn["edges"]
-        ],
+        "candidates": [_candidate(e["node"], sort_skills=postgraphile) for e in conn["edges"]],
     }
 
 
@@ -140,8 +138,10 @@ def differences(a: Any, b: Any, path: str = "$", limit: int = 20) -> list[str]:
         if isinstance(x, dict) and isinstance(y, dict):
             for key in sorted(set(x) | set(y)):
                 if key not in x or key not in y:
-                    out.append(f"{p}.{key}: ours={x.get(key, '<missing>')!r} "
-                               f"postgraphile={y.get(key, '<missing>')!r}")
+                    out.append(
+                        f"{p}.{key}: ours={x.get(key, '<missing>')!r} "
+                        f"postgraphile={y.get(key, '<missing>')!r}"
+                    )
                 else:
                     walk(x[key], y[key], f"{p}.{key}")
         elif isinstance(x, list) and isinstance(y, list):

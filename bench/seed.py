@@ -22,7 +22,7 @@ import asyncpg
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/talentgraph_bench"
 ADMIN_EMAIL = "admin@bench.example"
-ADMIN_PASSWORD = "bench"  # noqa: S105  (a throw-away benchmark account)
+ADMIN_PASSWORD = "bench"
 
 FIRST_NAMES = [
     "Ada", "Alan", "Grace", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Edsger",
@@ -223,7 +223,7 @@ def generate(candidates: int, password_hash: str, rng_seed: int = 42) -> Tables:
             "candidates",
             cand_cols,
             (
-                cid, first, last, email, f"+4915{i:09d}", date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
+                cid, first, last, email, f"+4915{i:09d}", date(1970 + i % 30, 1 + i % 12, 1),
                 None, city, f"{rng.choice(TITLES)} in {city}", None, "DIRECT", None, None, None,
                 1, created, created,
             ),
@@ -255,7 +255,11 @@ def generate(candidates: int, password_hash: str, rng_seed: int = 42) -> Tables:
             )  # fmt: skip
         for sid in rng.sample(skills, 8):
             years = rng.randrange(1, 40) / 2  # exact in binary floating point
-            t.add("candidate_skills", cs_cols, (uid(), cid, sid, rng.choice(SKILL_LEVELS), years, created))
+            t.add(
+                "candidate_skills",
+                cs_cols,
+                (uid(), cid, sid, rng.choice(SKILL_LEVELS), years, created),
+            )
         cert, issuer = rng.choice(CERTS)
         t.add(
             "certifications",
@@ -271,7 +275,9 @@ def generate(candidates: int, password_hash: str, rng_seed: int = 42) -> Tables:
                 (aid, cid, jid, org, None, stage, None, applied, applied),
             )
             from_stage = None if stage == "APPLIED" else "APPLIED"
-            t.add("application_events", ev_cols, (uid(), aid, from_stage, stage, None, None, applied))
+            t.add(
+                "application_events", ev_cols, (uid(), aid, from_stage, stage, None, None, applied)
+            )
     return t
 
 

@@ -104,8 +104,10 @@ def wait_until(server: Server, check: object, what: str, timeout: float = 90.0) 
         except httpx2.HTTPError as exc:
             last = f"{type(exc).__name__}: {exc}"
         time.sleep(0.25)
-    raise ServerError(f"{server.name}: {what} not ready after {timeout:.0f}s ({last}); log tail:\n"
-                      f"{server.log_tail()}")
+    raise ServerError(
+        f"{server.name}: {what} not ready after {timeout:.0f}s ({last}); log tail:\n"
+        f"{server.log_tail()}"
+    )
 
 
 def venv_python() -> str:
@@ -132,8 +134,11 @@ def start_ours(database_url: str, port: int, workers: int = 2) -> Server:
     server = Server("ours", argv, env=env)
     server.start()
     url = f"http://127.0.0.1:{port}/healthz"
-    wait_until(server, lambda: httpx2.get(url, timeout=2, trust_env=False).status_code == 200,
-               "GET /healthz")
+    wait_until(
+        server,
+        lambda: httpx2.get(url, timeout=2, trust_env=False).status_code == 200,
+        "GET /healthz",
+    )
     return server
 
 
