@@ -106,9 +106,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz, methods=["GET"]),
     ]
     if graphql.offline_ide is not None:
-        routes.append(
-            Mount(GRAPHIQL_ASSETS_PATH, StaticFiles(directory=settings.graphiql_dir))
-        )
+        routes.append(Mount(GRAPHIQL_ASSETS_PATH, StaticFiles(directory=settings.graphiql_dir)))
     middleware = [Middleware(RequestContextMiddleware)]
     if settings.cors_origins:
         middleware.append(
@@ -205,7 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     user.add_argument("--password", help="prompted for when omitted")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
+    )
     command = args.command or "serve"
     if command == "migrate":
         migrate.upgrade(settings.database_url)

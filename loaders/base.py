@@ -6,10 +6,9 @@ import asyncio
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import Select
 from sqlmodel import SQLModel, col, select
 
 from models.db import SessionFactory
@@ -22,22 +21,17 @@ V = TypeVar("V")
 M = TypeVar("M", bound=SQLModel)
 
 
-class Loader(DataLoader, Generic[K, V]):  # type: ignore[misc]
+class Loader(DataLoader[K, V]):
     """A per-request DataLoader bound to the running loop (never built at import time)."""
 
     def __init__(self, session_factory: SessionFactory) -> None:
         super().__init__(max_batch_size=MAX_BATCH_SIZE, loop=asyncio.get_running_loop())
         self.session_factory = session_factory
 
-    async def fetch(self, statement: Select[Any]) -> Sequence[Any]:
+    async def fetch(self, statement: Any) -> Sequence[Any]:
         async with self.session_factory() as session:
-            return (await session.exec(statement)).all()  # type: ignore[call-overload]
-
-    async def load(self, key: K) -> V:
-        return await super().load(key)  # type: ignore[no-any-return]
-
-    async def load_many(self, keys: Sequence[K]) -> list[V]:
-        return await super().load_many(keys)  # type: ignore[no-any-return]
+            rows: Sequence[Any] = (await session.exec(statement)).all()
+            return rows
 
 
 class ByIdLoader(Loader[uuid.UUID, M | None]):
@@ -55,7 +49,7 @@ class ByIdLoader(Loader[uuid.UUID, M | None]):
 class ByParentLoader(Loader[uuid.UUID, list[V]]):
     """All children of each parent in a stable order; `[]` for parents without any."""
 
-    def statement(self, keys: Sequence[uuid.UUID]) -> Select[Any]:
+    def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         raise NotImplementedError
 
     def parent_key(self, row: Any) -> uuid.UUID:
@@ -75,7 +69,7 @@ class ChildrenLoader(ByParentLoader[M]):
     parent: ClassVar[str]
     order: ClassVar[tuple[str, ...]] = ("created_at",)
 
-    def statement(self, keys: Sequence[uuid.UUID]) -> Select[Any]:
+    def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         model: Any = self.model
         order = [col(getattr(model, name)) for name in (*self.order, "id")]
         return select(model).where(col(getattr(model, self.parent)).in_(keys)).order_by(*order)

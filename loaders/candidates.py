@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select
 from sqlmodel import col, select
 
 from loaders.base import ByIdLoader, ByParentLoader, ChildrenLoader, Loader
@@ -47,7 +46,7 @@ class DocumentsByCandidateIdLoader(ChildrenLoader[Document]):
 class CandidateSkillsByCandidateIdLoader(ByParentLoader[tuple[CandidateSkill, str]]):
     """A candidate's skills with the canonical skill name, ordered by that name."""
 
-    def statement(self, keys: Sequence[uuid.UUID]) -> Select[Any]:
+    def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         return (
             select(CandidateSkill, col(Skill.name))
             .join(Skill, col(Skill.id) == col(CandidateSkill.skill_id))

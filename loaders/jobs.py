@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select
 from sqlmodel import col, select
 
 from loaders.base import ByIdLoader, ByParentLoader
@@ -30,7 +29,7 @@ class UserByIdLoader(ByIdLoader[User]):
 class JobSkillsByJobIdLoader(ByParentLoader[tuple[JobSkill, str]]):
     """A job's skills with the canonical name: required ones first, then by weight and name."""
 
-    def statement(self, keys: Sequence[uuid.UUID]) -> Select[Any]:
+    def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         return (
             select(JobSkill, col(Skill.name))
             .join(Skill, col(Skill.id) == col(JobSkill.skill_id))

@@ -35,13 +35,13 @@ def id_field() -> Any:
 
 def fk_field(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Any:
     """A foreign key with an index; `ondelete` decides what erasing the parent does."""
-    return Field(
-        default=None if nullable else ...,
-        foreign_key=target,
-        index=True,
-        nullable=nullable,
-        ondelete=ondelete,  # type: ignore[arg-type]
-    )
+    options: dict[str, Any] = {
+        "foreign_key": target,
+        "index": True,
+        "nullable": nullable,
+        "ondelete": ondelete,
+    }
+    return Field(None if nullable else ..., **options)
 
 
 def created_field() -> Any:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import created_field, enum_type, fk_field, id_field, updated_field
+from models.base import created_field, enum_type, fk_field, id_field
 from models.enums import CandidateSource, SkillLevel
 
 
@@ -51,8 +51,9 @@ class Candidate(SQLModel, table=True):
 class Education(SQLModel, table=True):
     __tablename__ = "education"
     __table_args__ = (
-        CheckConstraint("end_date IS NULL OR start_date IS NULL OR start_date <= end_date",
-                        name="dates_ordered"),
+        CheckConstraint(
+            "end_date IS NULL OR start_date IS NULL OR start_date <= end_date", name="dates_ordered"
+        ),
     )
 
     id: uuid.UUID = id_field()
@@ -70,8 +71,9 @@ class Education(SQLModel, table=True):
 class WorkExperience(SQLModel, table=True):
     __tablename__ = "work_experience"
     __table_args__ = (
-        CheckConstraint("end_date IS NULL OR start_date IS NULL OR start_date <= end_date",
-                        name="dates_ordered"),
+        CheckConstraint(
+            "end_date IS NULL OR start_date IS NULL OR start_date <= end_date", name="dates_ordered"
+        ),
     )
 
     id: uuid.UUID = id_field()

@@ -22,8 +22,12 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
-            for pragma in ("foreign_keys=ON", "journal_mode=WAL", "busy_timeout=15000",
-                           "synchronous=NORMAL"):
+            for pragma in (
+                "foreign_keys=ON",
+                "journal_mode=WAL",
+                "busy_timeout=15000",
+                "synchronous=NORMAL",
+            ):
                 cur.execute(f"PRAGMA {pragma}")
             cur.close()
 

@@ -31,7 +31,7 @@ class Settings:
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     jwt_issuer: str = "talentgraph"
     jwt_audience: str = "talentgraph-api"
-    demo_password: str = "talentgraph"
+    demo_password: str = "talentgraph"  # noqa: S105 - documented demo password
     seed_demo: bool = True
     graphiql: bool = True
     graphiql_dir: Path = ROOT / ".graphiql"

@@ -50,9 +50,7 @@ class ApplicationFilter:
     stage: tuple[ApplicationStage, ...] = ()
 
 
-def application_filters(
-    ctx: Context, flt: ApplicationFilter | None
-) -> list[ColumnElement[bool]]:
+def application_filters(ctx: Context, flt: ApplicationFilter | None) -> list[ColumnElement[bool]]:
     clauses = [application_clause(ctx.viewer)]
     if flt is None:
         return clauses

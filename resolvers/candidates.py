@@ -122,8 +122,6 @@ async def get_candidate(ctx: Context, candidate_id: uuid.UUID) -> Candidate | No
     return row if row is not None and can_view_candidate(ctx.viewer, row) else None
 
 
-
-
 async def can_see_contact_details(ctx: Context, row: Candidate) -> bool:
     """Whether contact PII of this candidate resolves for the viewer (batched when needed)."""
     decided = pii_needs_relationship(ctx.viewer, row)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import SQLModel, select
 
 from loaders.pagination import (
@@ -39,12 +39,12 @@ class Page(Generic[T]):
     has_next_page: bool
     has_previous_page: bool
     _session_factory: SessionFactory
-    _count: Select[Any]
+    _count: Any
 
     async def total_count(self) -> int:
         """Counted only when a client asks for `totalCount` (one extra statement)."""
         async with self._session_factory() as session:
-            return int((await session.exec(self._count)).one())  # type: ignore[call-overload]
+            return int((await session.exec(self._count)).one())
 
 
 def like_pattern(text: str) -> str:
@@ -83,7 +83,7 @@ async def fetch_page(
     order_by = [o.column.desc() if descending else o.column.asc() for o in order]
     statement = select(model).where(*clauses).order_by(*order_by).limit(first + 1)
     async with session_factory() as session:
-        rows = list((await session.exec(statement)).all())  # type: ignore[call-overload]
+        rows = list((await session.exec(statement)).all())
     rows_on_page = rows[:first]
     return Page(
         rows=rows_on_page,

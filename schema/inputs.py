@@ -7,26 +7,17 @@ from datetime import datetime
 
 import strawberry
 
+import schema.types.common  # noqa: F401  (registers the GraphQL enums)
+from models.enums import ApplicationStage, CandidateSource, EmploymentType, JobStatus
 from resolvers.applications import ApplicationFilter, ApplicationOrderField
 from resolvers.candidates import CandidateFilter, CandidateOrderField
 from resolvers.errors import BadUserInputError
 from resolvers.jobs import JobFilter, JobOrderField
 from resolvers.pages import OrderDirection
-from schema.types.common import (
-    ApplicationStageEnum,
-    CandidateSourceEnum,
-    EmploymentTypeEnum,
-    JobStatusEnum,
-    OrderDirectionEnum,
-)
 
-CandidateOrderFieldEnum = strawberry.enum(
-    CandidateOrderField, description="Sort key of `candidates`; ties break on id."
-)
-JobOrderFieldEnum = strawberry.enum(JobOrderField, description="Sort key of `jobs`.")
-ApplicationOrderFieldEnum = strawberry.enum(
-    ApplicationOrderField, description="Sort key of `applications`."
-)
+strawberry.enum(CandidateOrderField, description="Sort key of `candidates`; ties break on id.")
+strawberry.enum(JobOrderField, description="Sort key of `jobs`.")
+strawberry.enum(ApplicationOrderField, description="Sort key of `applications`.")
 
 
 def parse_id(value: strawberry.ID | None, field: str) -> uuid.UUID | None:
@@ -60,7 +51,7 @@ class CandidateFilterInput:
     location: str | None = strawberry.field(
         default=None, description="Case-insensitive text in the location."
     )
-    source: CandidateSourceEnum | None = strawberry.field(
+    source: CandidateSource | None = strawberry.field(
         default=None, description="Only candidates from this source."
     )
     updated_since: datetime | None = strawberry.field(
@@ -79,17 +70,17 @@ class CandidateFilterInput:
 
 @strawberry.input(description="Sort order of `candidates`.")
 class CandidateOrderInput:
-    field: CandidateOrderFieldEnum = strawberry.field(
+    field: CandidateOrderField = strawberry.field(
         default=CandidateOrderField.CREATED_AT, description="Sort key (default CREATED_AT)."
     )
-    direction: OrderDirectionEnum = strawberry.field(
+    direction: OrderDirection = strawberry.field(
         default=OrderDirection.ASC, description="Sort direction (default ASC)."
     )
 
 
 @strawberry.input(description="Filters of `jobs`; all given conditions must hold.")
 class JobFilterInput:
-    status: list[JobStatusEnum] | None = strawberry.field(
+    status: list[JobStatus] | None = strawberry.field(
         default=None, description="Any of these statuses."
     )
     search: str | None = strawberry.field(
@@ -101,7 +92,7 @@ class JobFilterInput:
     location: str | None = strawberry.field(
         default=None, description="Case-insensitive text in the location."
     )
-    employment_type: list[EmploymentTypeEnum] | None = strawberry.field(
+    employment_type: list[EmploymentType] | None = strawberry.field(
         default=None, description="Any of these contract forms."
     )
     remote: bool | None = strawberry.field(default=None, description="Remote or not.")
@@ -131,10 +122,10 @@ class JobFilterInput:
 
 @strawberry.input(description="Sort order of `jobs`.")
 class JobOrderInput:
-    field: JobOrderFieldEnum = strawberry.field(
+    field: JobOrderField = strawberry.field(
         default=JobOrderField.CREATED_AT, description="Sort key (default CREATED_AT)."
     )
-    direction: OrderDirectionEnum = strawberry.field(
+    direction: OrderDirection = strawberry.field(
         default=OrderDirection.DESC, description="Sort direction (default DESC: newest first)."
     )
 
@@ -147,7 +138,7 @@ class ApplicationFilterInput:
     candidate_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only applications of this candidate."
     )
-    stage: list[ApplicationStageEnum] | None = strawberry.field(
+    stage: list[ApplicationStage] | None = strawberry.field(
         default=None, description="Any of these stages."
     )
 
@@ -161,9 +152,9 @@ class ApplicationFilterInput:
 
 @strawberry.input(description="Sort order of `applications`.")
 class ApplicationOrderInput:
-    field: ApplicationOrderFieldEnum = strawberry.field(
+    field: ApplicationOrderField = strawberry.field(
         default=ApplicationOrderField.CREATED_AT, description="Sort key (default CREATED_AT)."
     )
-    direction: OrderDirectionEnum = strawberry.field(
+    direction: OrderDirection = strawberry.field(
         default=OrderDirection.DESC, description="Sort direction (default DESC: newest first)."
     )

@@ -58,7 +58,7 @@ class Mutation:
         return LoginSuccess(
             access_token=issued.access_token,
             refresh_token=issued.refresh_token,
-            token_type="Bearer",
+            token_type="Bearer",  # noqa: S106
             expires_in=issued.expires_in,
             user=UserType.from_model(issued.user),
         )

@@ -28,9 +28,7 @@ Info = strawberry.Info[Context, None]
 First = Annotated[
     int | None, strawberry.argument(description="Page size: default 20, at most 100.")
 ]
-After = Annotated[
-    str | None, strawberry.argument(description="`endCursor` of the previous page.")
-]
+After = Annotated[str | None, strawberry.argument(description="`endCursor` of the previous page.")]
 IdArg = Annotated[strawberry.ID, strawberry.argument(description="UUID of the object.")]
 
 

@@ -55,9 +55,7 @@ def offline_graphiql_html(template: str) -> str:
 
 
 class TalentgraphGraphQL(GraphQL[Context, None]):
-    def __init__(
-        self, schema: Any, *, settings: Settings, session_factory: SessionFactory
-    ) -> None:
+    def __init__(self, schema: Any, *, settings: Settings, session_factory: SessionFactory) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,

@@ -84,7 +84,9 @@ async def add(db: SessionFactory, *rows: Any) -> None:
         await session.commit()
 
 
-async def make_org(db: SessionFactory, kind: OrganizationKind = OrganizationKind.EMPLOYER) -> Organization:
+async def make_org(
+    db: SessionFactory, kind: OrganizationKind = OrganizationKind.EMPLOYER
+) -> Organization:
     n = next(_seq)
     org = Organization(name=f"Org {n}", slug=f"org-{n}-{uuid.uuid4().hex[:6]}", kind=kind)
     await add(db, org)

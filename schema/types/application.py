@@ -7,14 +7,15 @@ from typing import Any
 
 import strawberry
 
+import schema.types.common  # noqa: F401  (registers the GraphQL enums)
 from loaders.policy import can_view_candidate, can_view_evaluation, can_view_job
 from models.application import Application, ApplicationEvent
 from models.document import Document
+from models.enums import ApplicationStage, DocumentStatus, EvaluationStatus
 from models.evaluation import Evaluation
 from resolvers.applications import get_document
 from resolvers.context import Context
 from schema.types.candidate import CandidateType
-from schema.types.common import ApplicationStageEnum, DocumentStatusEnum, EvaluationStatusEnum
 from schema.types.job import JobType
 
 Info = strawberry.Info[Context, None]
@@ -23,10 +24,10 @@ Info = strawberry.Info[Context, None]
 @strawberry.type(name="ApplicationEvent", description="One move of an application.")
 class ApplicationEventType:
     id: strawberry.ID = strawberry.field(description="Stable UUID of the event.")
-    from_stage: ApplicationStageEnum | None = strawberry.field(
+    from_stage: ApplicationStage | None = strawberry.field(
         description="Stage before the move; null for the initial application."
     )
-    to_stage: ApplicationStageEnum = strawberry.field(description="Stage after the move.")
+    to_stage: ApplicationStage = strawberry.field(description="Stage after the move.")
     actor_id: strawberry.ID | None = strawberry.field(
         description="UUID of the user who made the move, if known."
     )
@@ -53,7 +54,7 @@ class DocumentType:
     content_type: str = strawberry.field(description="Media type, e.g. application/pdf.")
     size_bytes: int = strawberry.field(description="File size in bytes.")
     sha256: str = strawberry.field(description="Hex SHA-256 of the file.")
-    status: DocumentStatusEnum = strawberry.field(description="Processing state.")
+    status: DocumentStatus = strawberry.field(description="Processing state.")
     page_count: int | None = strawberry.field(description="Number of pages, once known.")
     failure_reason: str | None = strawberry.field(description="Why parsing failed, if it did.")
     created_at: datetime = strawberry.field(description="When it was uploaded (UTC).")
@@ -98,14 +99,12 @@ class EvaluationCriterionType:
 )
 class EvaluationType:
     id: strawberry.ID = strawberry.field(description="Stable UUID of the evaluation.")
-    status: EvaluationStatusEnum = strawberry.field(description="Processing state.")
+    status: EvaluationStatus = strawberry.field(description="Processing state.")
     score: float | None = strawberry.field(description="Overall score 0-100 once completed.")
     rationale: str | None = strawberry.field(description="Why the score is what it is.")
     matches: list[str] = strawberry.field(description="Requirements the candidate meets.")
     gaps: list[str] = strawberry.field(description="Requirements the candidate misses.")
-    criteria: list[EvaluationCriterionType] = strawberry.field(
-        description="Per-criterion scores."
-    )
+    criteria: list[EvaluationCriterionType] = strawberry.field(description="Per-criterion scores.")
     job_prompt: str | None = strawberry.field(
         description="Free-text job description evaluated against, when there is no job."
     )
@@ -158,7 +157,7 @@ class EvaluationType:
 @strawberry.type(name="Application", description="A candidate's application to a job.")
 class ApplicationType:
     id: strawberry.ID = strawberry.field(description="Stable UUID of the application.")
-    stage: ApplicationStageEnum = strawberry.field(description="Current pipeline stage.")
+    stage: ApplicationStage = strawberry.field(description="Current pipeline stage.")
     cover_letter: str | None = strawberry.field(description="Cover letter, if given.")
     created_at: datetime = strawberry.field(description="When the candidate applied (UTC).")
     updated_at: datetime = strawberry.field(description="Last stage change (UTC).")

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+import schema.types.common  # noqa: F401  (registers the GraphQL enums)
 from loaders.policy import can_view_application, can_view_evaluation
 from models.candidate import Candidate, CandidateSkill, Certification, Education, WorkExperience
+from models.enums import CandidateSource, SkillLevel
 from resolvers.applications import visible_documents
 from resolvers.candidates import can_see_contact_details
 from resolvers.context import Context
-from schema.types.common import CandidateSourceEnum, SkillLevelEnum
 from schema.types.organization import OrganizationType
 
 if TYPE_CHECKING:
@@ -78,14 +79,16 @@ class WorkExperienceType:
 class CandidateSkillType:
     skill_id: strawberry.ID = strawberry.field(description="UUID of the canonical skill.")
     name: str = strawberry.field(description="Canonical skill name, e.g. 'PostgreSQL'.")
-    level: SkillLevelEnum | None = strawberry.field(description="Proficiency, if known.")
+    level: SkillLevel | None = strawberry.field(description="Proficiency, if known.")
     years: float | None = strawberry.field(description="Years of experience, if known.")
 
     @classmethod
     def from_model(cls, row: tuple[CandidateSkill, str]) -> CandidateSkillType:
         link, name = row
         return cls(
-            skill_id=strawberry.ID(str(link.skill_id)), name=name, level=link.level,
+            skill_id=strawberry.ID(str(link.skill_id)),
+            name=name,
+            level=link.level,
             years=link.years,
         )
 
@@ -128,7 +131,7 @@ class CandidateType:
     location: str | None = strawberry.field(description="City and country as given.")
     headline: str | None = strawberry.field(description="One-line professional summary.")
     summary: str | None = strawberry.field(description="Longer profile text.")
-    source: CandidateSourceEnum = strawberry.field(description="How the candidate entered.")
+    source: CandidateSource = strawberry.field(description="How the candidate entered.")
     external_id: str | None = strawberry.field(
         description="Identifier in the sourcing organization's system."
     )

@@ -23,26 +23,16 @@ from resolvers.pages import OrderDirection, Page
 
 T = TypeVar("T")
 
-RoleEnum = strawberry.enum(Role, description="What a user may do (see the access policy).")
-OrganizationKindEnum = strawberry.enum(OrganizationKind, description="Kind of organization.")
-CandidateSourceEnum = strawberry.enum(
-    CandidateSource, description="How a candidate entered the system."
-)
-SkillLevelEnum = strawberry.enum(SkillLevel, description="Self-assessed or parsed skill level.")
-JobStatusEnum = strawberry.enum(
-    JobStatus, description="DRAFT (not public), OPEN (accepts applications) or CLOSED."
-)
-EmploymentTypeEnum = strawberry.enum(EmploymentType, description="Contract form of a job.")
-ApplicationStageEnum = strawberry.enum(
-    ApplicationStage, description="Pipeline stage of an application."
-)
-DocumentStatusEnum = strawberry.enum(DocumentStatus, description="Processing state of a CV.")
-EvaluationStatusEnum = strawberry.enum(
-    EvaluationStatus, description="Processing state of an evaluation."
-)
-OrderDirectionEnum = strawberry.enum(
-    OrderDirection, name="OrderDirection", description="Sort direction."
-)
+strawberry.enum(Role, description="What a user may do (see the access policy).")
+strawberry.enum(OrganizationKind, description="Kind of organization.")
+strawberry.enum(CandidateSource, description="How a candidate entered the system.")
+strawberry.enum(SkillLevel, description="Self-assessed or parsed skill level.")
+strawberry.enum(JobStatus, description="DRAFT (not public), OPEN (accepts applications) or CLOSED.")
+strawberry.enum(EmploymentType, description="Contract form of a job.")
+strawberry.enum(ApplicationStage, description="Pipeline stage of an application.")
+strawberry.enum(DocumentStatus, description="Processing state of a CV.")
+strawberry.enum(EvaluationStatus, description="Processing state of an evaluation.")
+strawberry.enum(OrderDirection, name="OrderDirection", description="Sort direction.")
 
 
 @strawberry.type(description="Where a page of a connection sits in the whole list.")

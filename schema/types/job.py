@@ -7,21 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+import schema.types.common  # noqa: F401  (registers the GraphQL enums)
 from loaders.applications import APPLICATION_ORDER, JobApplicationsKey
 from loaders.pagination import InvalidCursorError, clamp_first, decode_cursor, encode_cursor
+from models.enums import ApplicationStage, EmploymentType, JobStatus
 from models.job import Job, JobSkill
 from models.skill import Skill
 from resolvers.context import Context
 from resolvers.errors import BadUserInputError
 from resolvers.pages import bounded
-from schema.types.common import (
-    ApplicationStageEnum,
-    Connection,
-    Edge,
-    EmploymentTypeEnum,
-    JobStatusEnum,
-    PageInfo,
-)
+from schema.types.common import Connection, Edge, PageInfo
 from schema.types.organization import OrganizationType
 
 if TYPE_CHECKING:
@@ -77,11 +72,11 @@ class JobType:
     description: str = strawberry.field(description="Full description (max 20,000 chars).")
     location: str | None = strawberry.field(description="Office location, if any.")
     remote: bool = strawberry.field(description="True when the job can be done remotely.")
-    employment_type: EmploymentTypeEnum = strawberry.field(description="Contract form.")
+    employment_type: EmploymentType = strawberry.field(description="Contract form.")
     salary_min: int | None = strawberry.field(description="Lower end of the yearly salary.")
     salary_max: int | None = strawberry.field(description="Upper end of the yearly salary.")
     salary_currency: str | None = strawberry.field(description="ISO 4217 currency code.")
-    status: JobStatusEnum = strawberry.field(description="DRAFT, OPEN or CLOSED.")
+    status: JobStatus = strawberry.field(description="DRAFT, OPEN or CLOSED.")
     external_id: str | None = strawberry.field(
         description="Identifier in the organization's own system."
     )
@@ -139,7 +134,7 @@ class JobType:
             str | None, strawberry.argument(description="Cursor to continue after.")
         ] = None,
         stage: Annotated[
-            list[ApplicationStageEnum] | None,
+            list[ApplicationStage] | None,
             strawberry.argument(description="Only these stages (at most 20 values)."),
         ] = None,
     ) -> Connection[LazyApplication]:
@@ -159,9 +154,7 @@ class JobType:
         page = await loaders.application_page_by_job.load(
             JobApplicationsKey(self.row.id, size, position, stages)
         )
-        cursors = [
-            encode_cursor(JOB_APPLICATIONS_CURSOR, r, APPLICATION_ORDER) for r in page.rows
-        ]
+        cursors = [encode_cursor(JOB_APPLICATIONS_CURSOR, r, APPLICATION_ORDER) for r in page.rows]
         job_id = self.row.id
 
         async def count() -> int:

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+import schema.types.common  # noqa: F401  (registers the GraphQL enums)
+from models.enums import OrganizationKind, Role
 from models.organization import Organization, User
 from resolvers.context import Context
-from schema.types.common import OrganizationKindEnum, RoleEnum
 
 if TYPE_CHECKING:
     from schema.types.candidate import CandidateType
@@ -20,7 +21,7 @@ class OrganizationType:
     id: strawberry.ID = strawberry.field(description="Stable UUID of the organization.")
     name: str = strawberry.field(description="Display name.")
     slug: str = strawberry.field(description="Unique URL-safe short name.")
-    kind: OrganizationKindEnum = strawberry.field(description="Employer, agency or partner.")
+    kind: OrganizationKind = strawberry.field(description="Employer, agency or partner.")
     website: str | None = strawberry.field(description="Public website, if known.")
     created_at: datetime = strawberry.field(description="When it was created (UTC).")
 
@@ -40,14 +41,12 @@ class OrganizationType:
 class UserType:
     id: strawberry.ID = strawberry.field(description="Stable UUID of the user.")
     email: str = strawberry.field(description="Login email (normalized to lower case).")
-    role: RoleEnum = strawberry.field(description="What the user may do.")
+    role: Role = strawberry.field(description="What the user may do.")
     created_at: datetime = strawberry.field(description="When the account was created (UTC).")
     row: strawberry.Private[User]
 
     @strawberry.field(description="The organization the user acts for, if any.")
-    async def organization(
-        self, info: strawberry.Info[Context, None]
-    ) -> OrganizationType | None:
+    async def organization(self, info: strawberry.Info[Context, None]) -> OrganizationType | None:
         if self.row.organization_id is None:
             return None
         org = await info.context.loaders.organization.load(self.row.organization_id)
@@ -56,7 +55,7 @@ class UserType:
     @strawberry.field(description="The user's own candidate profile (candidates only).")
     async def candidate(
         self, info: strawberry.Info[Context, None]
-    ) -> Annotated[CandidateType, strawberry.lazy("schema.types.candidate")] | None:
+    ) -> Annotated["CandidateType", strawberry.lazy("schema.types.candidate")] | None:
         from schema.types.candidate import CandidateType
 
         candidate_id = info.context.viewer.candidate_id

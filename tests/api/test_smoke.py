@@ -14,7 +14,12 @@ mutation Login($email: String!, $password: String!) {
 """
 
 CANDIDATES = """
-query { candidates(first: 10) { totalCount edges { node { id fullName email education { institution } } } } }
+query {
+  candidates(first: 10) {
+    totalCount
+    edges { node { id fullName email education { institution } } }
+  }
+}
 """
 
 
