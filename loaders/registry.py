@@ -29,8 +29,8 @@ from loaders.policy import Viewer
 from models.db import SessionFactory
 
 
-class Loaders:
-    """Built in `get_context` for every request (and every subscription event)."""
+class LoaderSet:
+    """One loader per relation, created on first use."""
 
     def __init__(self, session_factory: SessionFactory, viewer: Viewer) -> None:
         self.session_factory = session_factory
@@ -114,3 +114,24 @@ class Loaders:
         if self.viewer.organization_id is None:
             return None
         return RelatedCandidateByIdLoader(self.session_factory, self.viewer.organization_id)
+
+
+class Loaders:
+    """Per-request loaders, one `LoaderSet` per field path of the operation.
+
+    Loaders shared across different paths would merge or split batches depending on which
+    sibling branch's database round trip finishes first, so the number of statements of a
+    request would vary with timing. One set per path (list indices ignored) keeps every batch
+    aligned with the query's shape: the statement count is a function of the query alone.
+    """
+
+    def __init__(self, session_factory: SessionFactory, viewer: Viewer) -> None:
+        self.session_factory = session_factory
+        self.viewer = viewer
+        self._sets: dict[tuple[str, ...], LoaderSet] = {}
+
+    def at(self, path: tuple[str, ...]) -> LoaderSet:
+        found = self._sets.get(path)
+        if found is None:
+            found = self._sets[path] = LoaderSet(self.session_factory, self.viewer)
+        return found

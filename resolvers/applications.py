@@ -17,6 +17,7 @@ from loaders.policy import (
     can_view_document,
     can_view_evaluation,
 )
+from loaders.registry import LoaderSet
 from models.application import Application
 from models.document import Document
 from models.enums import ApplicationStage
@@ -81,19 +82,25 @@ async def list_applications(
     )
 
 
-async def get_application(ctx: Context, application_id: uuid.UUID) -> Application | None:
-    row = await ctx.loaders.application.load(application_id)
+async def get_application(
+    ctx: Context, loaders: LoaderSet, application_id: uuid.UUID
+) -> Application | None:
+    row = await loaders.application.load(application_id)
     return row if row is not None and can_view_application(ctx.viewer, row) else None
 
 
-async def get_evaluation(ctx: Context, evaluation_id: uuid.UUID) -> Evaluation | None:
-    row = await ctx.loaders.evaluation.load(evaluation_id)
+async def get_evaluation(
+    ctx: Context, loaders: LoaderSet, evaluation_id: uuid.UUID
+) -> Evaluation | None:
+    row = await loaders.evaluation.load(evaluation_id)
     return row if row is not None and can_view_evaluation(ctx.viewer, row) else None
 
 
-async def visible_documents(ctx: Context, rows: list[Document]) -> list[Document]:
+async def visible_documents(
+    ctx: Context, loaders: LoaderSet, rows: list[Document]
+) -> list[Document]:
     """Filter documents by policy; relationship checks for all rows go in one batch."""
-    loader = ctx.loaders.related_candidate
+    loader = loaders.related_candidate
     related: list[bool] = [False] * len(rows)
     if loader is not None and rows:
         related = await loader.load_many([row.candidate_id for row in rows])
@@ -104,9 +111,9 @@ async def visible_documents(ctx: Context, rows: list[Document]) -> list[Document
     ]
 
 
-async def get_document(ctx: Context, document_id: uuid.UUID) -> Document | None:
-    row = await ctx.loaders.document.load(document_id)
+async def get_document(ctx: Context, loaders: LoaderSet, document_id: uuid.UUID) -> Document | None:
+    row = await loaders.document.load(document_id)
     if row is None:
         return None
-    visible = await visible_documents(ctx, [row])
+    visible = await visible_documents(ctx, loaders, [row])
     return visible[0] if visible else None

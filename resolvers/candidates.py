@@ -17,6 +17,7 @@ from loaders.policy import (
     pii_clause,
     pii_needs_relationship,
 )
+from loaders.registry import LoaderSet
 from models.candidate import Candidate, CandidateSkill
 from models.enums import CandidateSource
 from models.skill import Skill
@@ -117,15 +118,17 @@ async def list_candidates(
     )
 
 
-async def get_candidate(ctx: Context, candidate_id: uuid.UUID) -> Candidate | None:
-    row = await ctx.loaders.candidate.load(candidate_id)
+async def get_candidate(
+    ctx: Context, loaders: LoaderSet, candidate_id: uuid.UUID
+) -> Candidate | None:
+    row = await loaders.candidate.load(candidate_id)
     return row if row is not None and can_view_candidate(ctx.viewer, row) else None
 
 
-async def can_see_contact_details(ctx: Context, row: Candidate) -> bool:
+async def can_see_contact_details(ctx: Context, loaders: LoaderSet, row: Candidate) -> bool:
     """Whether contact PII of this candidate resolves for the viewer (batched when needed)."""
     decided = pii_needs_relationship(ctx.viewer, row)
     if decided is not None:
         return decided
-    loader = ctx.loaders.related_candidate
+    loader = loaders.related_candidate
     return loader is not None and await loader.load(row.id)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loaders.policy import Viewer
-from loaders.registry import Loaders
+from loaders.registry import Loaders, LoaderSet
 from models.db import SessionFactory
 from models.settings import Settings
 
@@ -21,3 +21,17 @@ class Context:
     loaders: Loaders
     request_id: str
     client_ip: str | None = None
+
+    def loaders_at(self, info: Any, *, parent: bool = False) -> LoaderSet:
+        """The loaders of the field being resolved, or of its parent object (see `Loaders`).
+
+        Sibling fields that resolve synchronously from the same object (such as the contact
+        fields of a candidate) share their parent's set, so they share one batch.
+        """
+        keys: list[str] = []
+        node = info.path.prev if parent else info.path
+        while node is not None:
+            if isinstance(node.key, str):
+                keys.append(node.key)
+            node = node.prev
+        return self.loaders.at(tuple(keys))

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from loaders.pagination import OrderColumn, PageArgs
 from loaders.policy import can_view_job, job_clause
+from loaders.registry import LoaderSet
 from models.enums import EmploymentType, JobStatus
 from models.job import Job, JobSkill
 from models.skill import Skill
@@ -103,6 +104,6 @@ async def list_jobs(
     )
 
 
-async def get_job(ctx: Context, job_id: uuid.UUID) -> Job | None:
-    row = await ctx.loaders.job.load(job_id)
+async def get_job(ctx: Context, loaders: LoaderSet, job_id: uuid.UUID) -> Job | None:
+    row = await loaders.job.load(job_id)
     return row if row is not None and can_view_job(ctx.viewer, row) else None

@@ -42,7 +42,11 @@ class Query:
     @strawberry.field(description="A candidate by id; null if missing or not visible.")
     async def candidate(self, info: Info, id: IdArg) -> CandidateType | None:
         key = lookup_id(id)
-        row = await candidates.get_candidate(info.context, key) if key else None
+        row = (
+            await candidates.get_candidate(info.context, info.context.loaders_at(info), key)
+            if key
+            else None
+        )
         return CandidateType.from_model(row) if row else None
 
     @strawberry.field(description="Candidates visible to the viewer, filtered and ordered.")
@@ -72,7 +76,7 @@ class Query:
     @strawberry.field(description="A job by id; null if missing or not visible.")
     async def job(self, info: Info, id: IdArg) -> JobType | None:
         key = lookup_id(id)
-        row = await jobs.get_job(info.context, key) if key else None
+        row = await jobs.get_job(info.context, info.context.loaders_at(info), key) if key else None
         return JobType.from_model(row) if row else None
 
     @strawberry.field(
@@ -104,7 +108,11 @@ class Query:
     @strawberry.field(description="An application by id; null if missing or not visible.")
     async def application(self, info: Info, id: IdArg) -> ApplicationType | None:
         key = lookup_id(id)
-        row = await applications.get_application(info.context, key) if key else None
+        row = (
+            await applications.get_application(info.context, info.context.loaders_at(info), key)
+            if key
+            else None
+        )
         return ApplicationType.from_model(row) if row else None
 
     @strawberry.field(description="Applications visible to the viewer, filtered and ordered.")
@@ -134,13 +142,21 @@ class Query:
     @strawberry.field(description="An evaluation by id; null if missing or not visible.")
     async def evaluation(self, info: Info, id: IdArg) -> EvaluationType | None:
         key = lookup_id(id)
-        row = await applications.get_evaluation(info.context, key) if key else None
+        row = (
+            await applications.get_evaluation(info.context, info.context.loaders_at(info), key)
+            if key
+            else None
+        )
         return EvaluationType.from_model(row) if row else None
 
     @strawberry.field(description="A stored CV by id; null if missing or not visible.")
     async def document(self, info: Info, id: IdArg) -> DocumentType | None:
         key = lookup_id(id)
-        row = await applications.get_document(info.context, key) if key else None
+        row = (
+            await applications.get_document(info.context, info.context.loaders_at(info), key)
+            if key
+            else None
+        )
         return DocumentType.from_model(row) if row else None
 
     @strawberry.field(description="The skill vocabulary by name, for autocompletion.")

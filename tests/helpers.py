@@ -79,8 +79,12 @@ def _tick() -> datetime:
 
 
 async def add(db: SessionFactory, *rows: Any) -> None:
+    """Insert in the given order (tables have no ORM relationships to order the flush)."""
     async with db() as session:
-        session.add_all(rows)
+        for kind, group in itertools.groupby(rows, key=type):
+            del kind
+            session.add_all(list(group))
+            await session.flush()
         await session.commit()
 
 

@@ -134,7 +134,7 @@ class EvaluationType:
 
     @strawberry.field(description="The evaluated candidate.")
     async def candidate(self, info: Info) -> CandidateType | None:
-        row = await info.context.loaders.candidate.load(self.row.candidate_id)
+        row = await info.context.loaders_at(info).candidate.load(self.row.candidate_id)
         ok = row is not None and can_view_candidate(info.context.viewer, row)
         return CandidateType.from_model(row) if ok and row else None
 
@@ -142,7 +142,7 @@ class EvaluationType:
     async def job(self, info: Info) -> JobType | None:
         if self.row.job_id is None:
             return None
-        row = await info.context.loaders.job.load(self.row.job_id)
+        row = await info.context.loaders_at(info).job.load(self.row.job_id)
         ok = row is not None and can_view_job(info.context.viewer, row)
         return JobType.from_model(row) if ok and row else None
 
@@ -150,7 +150,7 @@ class EvaluationType:
     async def document(self, info: Info) -> DocumentType | None:
         if self.row.document_id is None:
             return None
-        row = await get_document(info.context, self.row.document_id)
+        row = await get_document(info.context, info.context.loaders_at(info), self.row.document_id)
         return DocumentType.from_model(row) if row else None
 
 
@@ -176,31 +176,31 @@ class ApplicationType:
 
     @strawberry.field(description="The applicant.")
     async def candidate(self, info: Info) -> CandidateType:
-        row = await info.context.loaders.candidate.load(self.row.candidate_id)
+        row = await info.context.loaders_at(info).candidate.load(self.row.candidate_id)
         assert row is not None  # enforced by the foreign key
         # whoever may see an application may see its applicant (PII stays gated per field)
         return CandidateType.from_model(row)
 
     @strawberry.field(description="The job applied to.")
     async def job(self, info: Info) -> JobType:
-        row = await info.context.loaders.job.load(self.row.job_id)
+        row = await info.context.loaders_at(info).job.load(self.row.job_id)
         assert row is not None  # enforced by the foreign key
         return JobType.from_model(row)
 
     @strawberry.field(description="Stage history, oldest first.")
     async def events(self, info: Info) -> list[ApplicationEventType]:
-        rows = await info.context.loaders.events_by_application.load(self.row.id)
+        rows = await info.context.loaders_at(info).events_by_application.load(self.row.id)
         return [ApplicationEventType.from_model(r) for r in rows]
 
     @strawberry.field(description="Evaluations made for this application, oldest first.")
     async def evaluations(self, info: Info) -> list[EvaluationType]:
         viewer = info.context.viewer
-        rows = await info.context.loaders.evaluations_by_application.load(self.row.id)
+        rows = await info.context.loaders_at(info).evaluations_by_application.load(self.row.id)
         return [EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)]
 
     @strawberry.field(description="The CV submitted with the application, if any and visible.")
     async def document(self, info: Info) -> DocumentType | None:
         if self.row.document_id is None:
             return None
-        row = await get_document(info.context, self.row.document_id)
+        row = await get_document(info.context, info.context.loaders_at(info), self.row.document_id)
         return DocumentType.from_model(row) if row else None

@@ -161,48 +161,53 @@ class CandidateType:
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    async def _contact(self, info: Info) -> bool:
+        loaders = info.context.loaders_at(info, parent=True)
+        return await can_see_contact_details(info.context, loaders, self.row)
+
     @strawberry.field(description="Normalized email (contact PII: see the type description).")
     async def email(self, info: Info) -> str | None:
-        return self.row.email if await can_see_contact_details(info.context, self.row) else None
+        return self.row.email if await self._contact(info) else None
 
     @strawberry.field(description="Phone in E.164 (contact PII: see the type description).")
     async def phone(self, info: Info) -> str | None:
-        return self.row.phone if await can_see_contact_details(info.context, self.row) else None
+        return self.row.phone if await self._contact(info) else None
 
     @strawberry.field(description="Date of birth (contact PII: see the type description).")
     async def date_of_birth(self, info: Info) -> date | None:
-        visible = await can_see_contact_details(info.context, self.row)
-        return self.row.date_of_birth if visible else None
+        return self.row.date_of_birth if await self._contact(info) else None
 
     @strawberry.field(description="Gender as given (contact PII: see the type description).")
     async def gender(self, info: Info) -> str | None:
-        return self.row.gender if await can_see_contact_details(info.context, self.row) else None
+        return self.row.gender if await self._contact(info) else None
 
     @strawberry.field(description="The organization that sourced the candidate, if any.")
     async def sourced_by(self, info: Info) -> OrganizationType | None:
         if self.row.sourced_by_organization_id is None:
             return None
-        org = await info.context.loaders.organization.load(self.row.sourced_by_organization_id)
+        org = await info.context.loaders_at(info).organization.load(
+            self.row.sourced_by_organization_id
+        )
         return OrganizationType.from_model(org) if org else None
 
     @strawberry.field(description="Education, oldest first.")
     async def education(self, info: Info) -> list[EducationType]:
-        rows = await info.context.loaders.education_by_candidate.load(self.row.id)
+        rows = await info.context.loaders_at(info).education_by_candidate.load(self.row.id)
         return [EducationType.from_model(r) for r in rows]
 
     @strawberry.field(description="Work experience, oldest first.")
     async def experience(self, info: Info) -> list[WorkExperienceType]:
-        rows = await info.context.loaders.experience_by_candidate.load(self.row.id)
+        rows = await info.context.loaders_at(info).experience_by_candidate.load(self.row.id)
         return [WorkExperienceType.from_model(r) for r in rows]
 
     @strawberry.field(description="Skills with level and years, by skill name.")
     async def skills(self, info: Info) -> list[CandidateSkillType]:
-        rows = await info.context.loaders.skills_by_candidate.load(self.row.id)
+        rows = await info.context.loaders_at(info).skills_by_candidate.load(self.row.id)
         return [CandidateSkillType.from_model(r) for r in rows]
 
     @strawberry.field(description="Certifications, oldest first.")
     async def certifications(self, info: Info) -> list[CertificationType]:
-        rows = await info.context.loaders.certifications_by_candidate.load(self.row.id)
+        rows = await info.context.loaders_at(info).certifications_by_candidate.load(self.row.id)
         return [CertificationType.from_model(r) for r in rows]
 
     @strawberry.field(
@@ -212,20 +217,23 @@ class CandidateType:
         from schema.types.application import ApplicationType
 
         viewer = info.context.viewer
-        rows = await info.context.loaders.applications_by_candidate.load(self.row.id)
+        rows = await info.context.loaders_at(info).applications_by_candidate.load(self.row.id)
         return [ApplicationType.from_model(r) for r in rows if can_view_application(viewer, r)]
 
     @strawberry.field(description="Uploaded CVs the viewer may see, oldest first.")
     async def documents(self, info: Info) -> list[LazyDocument]:
         from schema.types.application import DocumentType
 
-        rows = await info.context.loaders.documents_by_candidate.load(self.row.id)
-        return [DocumentType.from_model(r) for r in await visible_documents(info.context, rows)]
+        rows = await info.context.loaders_at(info).documents_by_candidate.load(self.row.id)
+        return [
+            DocumentType.from_model(r)
+            for r in await visible_documents(info.context, info.context.loaders_at(info), rows)
+        ]
 
     @strawberry.field(description="Evaluations the viewer may see, oldest first.")
     async def evaluations(self, info: Info) -> list[LazyEvaluation]:
         from schema.types.application import EvaluationType
 
         viewer = info.context.viewer
-        rows = await info.context.loaders.evaluations_by_candidate.load(self.row.id)
+        rows = await info.context.loaders_at(info).evaluations_by_candidate.load(self.row.id)
         return [EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)]

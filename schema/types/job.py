@@ -109,13 +109,13 @@ class JobType:
 
     @strawberry.field(description="The organization that posted the job.")
     async def organization(self, info: Info) -> OrganizationType:
-        org = await info.context.loaders.organization.load(self.row.organization_id)
+        org = await info.context.loaders_at(info).organization.load(self.row.organization_id)
         assert org is not None  # enforced by the foreign key
         return OrganizationType.from_model(org)
 
     @strawberry.field(description="Skills asked for: required first, then by weight and name.")
     async def skills(self, info: Info) -> list[JobSkillType]:
-        rows = await info.context.loaders.skills_by_job.load(self.row.id)
+        rows = await info.context.loaders_at(info).skills_by_job.load(self.row.id)
         return [JobSkillType.from_model(r) for r in rows]
 
     @strawberry.field(
@@ -150,7 +150,7 @@ class JobType:
         except InvalidCursorError as exc:
             raise BadUserInputError(str(exc), field="after" if after else "first") from exc
         stages = bounded(stage, "stage")
-        loaders = info.context.loaders
+        loaders = info.context.loaders_at(info)
         page = await loaders.application_page_by_job.load(
             JobApplicationsKey(self.row.id, size, position, stages)
         )

@@ -49,7 +49,7 @@ class UserType:
     async def organization(self, info: strawberry.Info[Context, None]) -> OrganizationType | None:
         if self.row.organization_id is None:
             return None
-        org = await info.context.loaders.organization.load(self.row.organization_id)
+        org = await info.context.loaders_at(info).organization.load(self.row.organization_id)
         return OrganizationType.from_model(org) if org else None
 
     @strawberry.field(description="The user's own candidate profile (candidates only).")
@@ -61,7 +61,7 @@ class UserType:
         candidate_id = info.context.viewer.candidate_id
         if candidate_id is None or info.context.viewer.user_id != self.row.id:
             return None
-        row = await info.context.loaders.candidate.load(candidate_id)
+        row = await info.context.loaders_at(info).candidate.load(candidate_id)
         return CandidateType.from_model(row) if row else None
 
     @classmethod
