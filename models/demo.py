@@ -367,7 +367,7 @@ class _DemoBuilder:
                 level=level,
                 years=skill_years,
             )
-        for cert in rng.sample(CERTIFICATIONS, rng.choice((0, 0, 1, 1, 2))):
+        for cert in rng.sample(CERTIFICATIONS, rng.choice((1, 1, 1, 2))):
             name, issuer = cert.split("|")
             issued = career_start + timedelta(days=rng.randint(0, (self.today - career_start).days))
             cred = f"{issuer[:3].upper()}-{rng.randint(100000, 999999)}"
