@@ -100,7 +100,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await engine.dispose()
 
     routes: list[Any] = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route(
+            "/graphql",
+            graphql,
+            methods=["GET", "POST"],
+            max_body_size=settings.max_body_bytes,
+        ),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
