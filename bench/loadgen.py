@@ -32,9 +32,29 @@ class LevelResult:
     sql_max: int | None
     sql_missing: int
     error_samples: list[str] = field(default_factory=list)
+    # CPU share busy (all CPUs) in the idle second before the level: other work skews numbers
+    idle_cpu_busy_before: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """Fraction of all CPUs busy over `seconds` (Linux /proc/stat); None elsewhere."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        idle = values[3] + values[4]  # idle + iowait
+        return sum(values[:8]) - idle, sum(values[:8])
+
+    try:
+        busy0, total0 = sample()
+        time.sleep(seconds)
+        busy1, total1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return (busy1 - busy0) / max(1, total1 - total0)
 
 
 def percentile(sorted_values: list[float], q: float) -> float:

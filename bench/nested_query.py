@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loadgen import LevelResult, run_level
+from loadgen import LevelResult, cpu_busy, run_level
 from queries import (
     LOGIN_MUTATION,
     OUR_QUERY,
@@ -65,6 +66,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--port", type=int, default=8123, help="our server's port")
     p.add_argument("--pg-port", type=int, default=5123, help="PostGraphile's port")
     p.add_argument("--workers", type=int, default=2, help="uvicorn workers for our server")
+    p.add_argument(
+        "--wait-idle",
+        type=float,
+        default=120.0,
+        help="before each level wait up to this many seconds for other CPU load to stop",
+    )
     p.add_argument("--out", type=Path, default=OUT_DIR / "nested_query.json")
     args = p.parse_args(argv)
     args.levels = [int(x) for x in args.concurrency.split(",") if x.strip()]
@@ -138,16 +145,45 @@ def verify(ours: dict[str, Any], theirs: dict[str, Any], candidates: int) -> dic
     }
 
 
+IDLE_THRESHOLD = 0.2
+
+
+def wait_for_idle(max_wait: float) -> float | None:
+    """Wait (up to `max_wait` s) until the machine is idle; returns the last busy share.
+
+    Both servers are idle between levels, so whatever keeps the CPUs busy now is someone else
+    (tests, builds) and would skew the level about to run.
+    """
+    deadline = time.monotonic() + max_wait
+    busy = cpu_busy()
+    announced = False
+    while busy is not None and busy > IDLE_THRESHOLD and time.monotonic() < deadline:
+        if not announced:
+            print(f"  waiting up to {max_wait:g}s for other work to finish "
+                  f"({busy:.0%} of the CPUs busy)", flush=True)  # fmt: skip
+            announced = True
+        busy = cpu_busy(2.0)
+    return busy
+
+
 def drive(
     server: str, url: str, query: str, args: argparse.Namespace, token_fn: Any = None
 ) -> list[LevelResult]:
     results = []
     for level in args.levels:
+        busy = wait_for_idle(args.wait_idle)
         headers = {"authorization": f"Bearer {token_fn()}"} if token_fn else {}
+        if busy is not None and busy > IDLE_THRESHOLD:
+            print(
+                f"  warning: {busy:.0%} of the CPUs were busy with other work just before "
+                "this level; the numbers will be skewed",
+                flush=True,
+            )
         result = asyncio.run(run_level(
             server=server, url=url, query=query, variables={"first": PAGE_SIZE},
             headers=headers, concurrency=level, duration=args.duration, warmup=args.warmup,
         ))  # fmt: skip
+        result.idle_cpu_busy_before = None if busy is None else round(busy, 3)
         sql = _sql(result)
         print(
             f"  {server:<12} c={level:<3} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f} ms"
@@ -206,7 +242,7 @@ def _versions(pg_version: str | None, libpq_url: str) -> dict[str, Any]:
         "postgraphile": pg_version,
         "node": node.stdout.strip() or None,
         "machine": f"{platform.system()} {platform.machine()}",
-        "cpus": __import__("os").cpu_count(),
+        "cpus": os.cpu_count(),
     }
 
 

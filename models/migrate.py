@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.settings import ROOT
@@ -29,6 +29,10 @@ def head_revision() -> str | None:
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
+    """The applied revision; None for a database that was never migrated."""
     async with engine.connect() as conn:
+        migrated = await conn.run_sync(lambda sync: inspect(sync).has_table("alembic_version"))
+        if not migrated:
+            return None
         row = (await conn.execute(text("SELECT version_num FROM alembic_version"))).first()
     return None if row is None else str(row[0])

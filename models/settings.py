@@ -11,6 +11,7 @@ from starlette.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
+MIN_SECRET_BYTES = 32
 
 
 def _truthy(value: str) -> bool:
@@ -45,6 +46,10 @@ class Settings:
     broker_url: str = "stub://"
     log_level: str = "info"
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.jwt_secret and len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (HS256)")
 
     @property
     def is_sqlite(self) -> bool:

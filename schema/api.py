@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import logging
-import re
+from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, DirectiveNode, GraphQLError, ValidationContext
+from graphql import GraphQLError, Visitor, visit
 from strawberry.extensions import (
-    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -25,7 +25,6 @@ from schema.mutation import Mutation
 from schema.query import Query
 
 logger = logging.getLogger("talentgraph.graphql")
-SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -35,7 +34,7 @@ def should_mask(error: GraphQLError) -> bool:
 
 
 class PublicErrors(MaskErrors):
-    """Masks internal errors (logged with the request id) and strips schema suggestions."""
+    """Masks internal errors, logged with the request id (codes are added by the view)."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=should_mask)
@@ -61,35 +60,50 @@ class PublicErrors(MaskErrors):
             extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
         )
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed: list[GraphQLError] = []
-        for error in super()._process_errors(errors):
-            if "Did you mean" in error.message:
-                error.message = SUGGESTION.sub("", error.message)
-            if error.extensions is None or "code" not in error.extensions:
-                code = "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_REQUEST"
-                error.extensions = {**(error.extensions or {}), "code": code}
-            processed.append(error)
-        return processed
+
+class MaxDirectivesLimiter(SchemaExtension):
+    """One error (not one per directive) for documents with more than `limit` directives.
+
+    It runs before validation and, when it trips, takes validation's place: graphql-core would
+    otherwise add one "Unknown directive" error per directive, so the error list would grow
+    with the attack (G-09).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def on_validate(self) -> Iterator[None]:
+        document = self.execution_context.graphql_document
+        if document is not None:
+            counter = _DirectiveCounter()
+            visit(document, counter)
+            if counter.count > self.limit:
+                self.execution_context.pre_execution_errors = [
+                    GraphQLError(
+                        f"Document uses more than {self.limit} directives.",
+                        extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                    )
+                ]
+        yield
 
 
-def max_directives_rule(limit: int) -> type[ASTValidationRule]:
-    """One error (not one per directive) when a document uses more than `limit` directives."""
+class CachedValidation(ValidationCache):
+    """ValidationCache that leaves a document alone when a limiter already rejected it."""
 
-    class MaxDirectives(ASTValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            self.count = 0
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors:
+            yield
+            return
+        yield from super().on_validate()
 
-        def enter_directive(self, node: DirectiveNode, *_args: Any) -> Any:
-            self.count += 1
-            if self.count == limit + 1:
-                self.report_error(
-                    GraphQLError(f"Document uses more than {limit} directives.", node)
-                )
-            return None
 
-    return MaxDirectives
+class _DirectiveCounter(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def enter_directive(self, *_args: Any) -> None:
+        self.count += 1
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -105,9 +119,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
-            lambda: AddValidationRules([max_directives_rule(max_directives)]),
+            lambda: MaxDirectivesLimiter(max_directives),
             lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            lambda: CachedValidation(maxsize=256),
             PublicErrors,
         ],
     )

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from loaders.policy import ANONYMOUS, Viewer
@@ -109,6 +110,12 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
             client_ip=client.host if client else None,
         )
 
+    async def process_result(self, request: Any, result: Any) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        for error in response.get("errors") or []:
+            public_error(error)  # type: ignore[arg-type]
+        return response
+
     async def render_graphql_ide(self, request: Any) -> Response:
         if self.offline_ide is not None:
             return HTMLResponse(self.offline_ide)
@@ -116,3 +123,23 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
 
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def public_error(error: dict[str, Any]) -> None:
+    """Give every error a machine-readable code and drop schema suggestions (G-04).
+
+    Done here rather than in an extension because parse errors (syntax, token limit) are
+    raised before the operation hooks that extensions see.
+    """
+    message = str(error.get("message", ""))
+    if "Did you mean" in message:
+        error["message"] = SUGGESTION.sub("", message)
+    extensions = error.setdefault("extensions", {})
+    if "code" not in extensions:
+        if message.startswith("Syntax Error") or message.startswith("Document contains more"):
+            extensions["code"] = "GRAPHQL_PARSE_FAILED"
+        elif error.get("path"):
+            extensions["code"] = "BAD_REQUEST"
+        else:
+            extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
