@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, Visitor, visit
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -111,14 +112,19 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     max_aliases = settings.max_aliases if settings else Settings.max_aliases
     max_tokens = settings.max_tokens if settings else Settings.max_tokens
     max_directives = settings.max_directives if settings else Settings.max_directives
+    # Rule classes are built once: the validation cache keys on them, and limiter extensions
+    # built per request would make fresh classes (and a cache miss) on every request.
+    rules = (
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    )
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
-            lambda: QueryDepthLimiter(max_depth=max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: AddValidationRules(list(rules)),
             lambda: MaxDirectivesLimiter(max_directives),
             lambda: ParserCache(maxsize=256),
             lambda: CachedValidation(maxsize=256),

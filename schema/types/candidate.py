@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
-from loaders.policy import can_view_application, can_view_evaluation
+from loaders.policy import can_view_application, can_view_evaluation, pii_needs_relationship
 from models.candidate import Candidate, CandidateSkill, Certification, Education, WorkExperience
 from models.enums import CandidateSource, SkillLevel
 from resolvers.applications import visible_documents
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from schema.types.application import ApplicationType, DocumentType, EvaluationType
 
 Info = strawberry.Info[Context, None]
+T = TypeVar("T")
 LazyApplication = Annotated["ApplicationType", strawberry.lazy("schema.types.application")]
 LazyDocument = Annotated["DocumentType", strawberry.lazy("schema.types.application")]
 LazyEvaluation = Annotated["EvaluationType", strawberry.lazy("schema.types.application")]
@@ -161,25 +162,36 @@ class CandidateType:
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    async def _contact(self, info: Info) -> bool:
+    def _contact(self, info: Info, value: T) -> T | None:
+        """A contact field: decided from the row where possible, else by one batched lookup.
+
+        Returns the value itself or an awaitable of it (graphql-core awaits what a resolver
+        returns), so the common cases cost no coroutine per field.
+        """
+        decided = pii_needs_relationship(info.context.viewer, self.row)
+        if decided is not None:
+            return value if decided else None
+        return cast("T | None", self._contact_later(info, value))
+
+    async def _contact_later(self, info: Info, value: T) -> T | None:
         loaders = info.context.loaders_at(info, parent=True)
-        return await can_see_contact_details(info.context, loaders, self.row)
+        return value if await can_see_contact_details(info.context, loaders, self.row) else None
 
     @strawberry.field(description="Normalized email (contact PII: see the type description).")
-    async def email(self, info: Info) -> str | None:
-        return self.row.email if await self._contact(info) else None
+    def email(self, info: Info) -> str | None:
+        return self._contact(info, self.row.email)
 
     @strawberry.field(description="Phone in E.164 (contact PII: see the type description).")
-    async def phone(self, info: Info) -> str | None:
-        return self.row.phone if await self._contact(info) else None
+    def phone(self, info: Info) -> str | None:
+        return self._contact(info, self.row.phone)
 
     @strawberry.field(description="Date of birth (contact PII: see the type description).")
-    async def date_of_birth(self, info: Info) -> date | None:
-        return self.row.date_of_birth if await self._contact(info) else None
+    def date_of_birth(self, info: Info) -> date | None:
+        return self._contact(info, self.row.date_of_birth)
 
     @strawberry.field(description="Gender as given (contact PII: see the type description).")
-    async def gender(self, info: Info) -> str | None:
-        return self.row.gender if await self._contact(info) else None
+    def gender(self, info: Info) -> str | None:
+        return self._contact(info, self.row.gender)
 
     @strawberry.field(description="The organization that sourced the candidate, if any.")
     async def sourced_by(self, info: Info) -> OrganizationType | None:
