@@ -48,7 +48,7 @@ graphiql: $(GRAPHIQL_DIR)/.complete
 run: $(VENV)/.synced graphiql
 	$(PY) server.py serve
 
-test: $(VENV)/.synced
+test: $(VENV)/.synced graphiql
 	$(PY) -m pytest
 
 lint: $(VENV)/.synced

@@ -41,6 +41,8 @@ class Settings:
     max_aliases: int = 15
     max_tokens: int = 2000
     max_directives: int = 20
+    max_query_cost: int = 50_000
+    max_query_fields: int = 250
     db_pool_size: int = 10
     db_max_overflow: int = 10
     broker_url: str = "stub://"
@@ -89,6 +91,8 @@ class Settings:
             "max_query_depth": config("MAX_QUERY_DEPTH", cast=int, default=10),
             "max_aliases": config("MAX_ALIASES", cast=int, default=15),
             "max_tokens": config("MAX_TOKENS", cast=int, default=2000),
+            "max_query_cost": config("MAX_QUERY_COST", cast=int, default=50_000),
+            "max_query_fields": config("MAX_QUERY_FIELDS", cast=int, default=250),
             "db_pool_size": config("DB_POOL_SIZE", cast=int, default=10),
             "db_max_overflow": config("DB_MAX_OVERFLOW", cast=int, default=10),
             "broker_url": config("BROKER_URL", default="stub://"),

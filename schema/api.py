@@ -22,6 +22,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from models.settings import Settings
 from resolvers.errors import PublicError
+from schema.cost import QueryCostLimiter
 from schema.mutation import Mutation
 from schema.query import Query
 
@@ -112,6 +113,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     max_aliases = settings.max_aliases if settings else Settings.max_aliases
     max_tokens = settings.max_tokens if settings else Settings.max_tokens
     max_directives = settings.max_directives if settings else Settings.max_directives
+    max_cost = settings.max_query_cost if settings else Settings.max_query_cost
+    max_fields = settings.max_query_fields if settings else Settings.max_query_fields
     # Rule classes are built once: the validation cache keys on them, and limiter extensions
     # built per request would make fresh classes (and a cache miss) on every request.
     rules = (
@@ -126,6 +129,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: AddValidationRules(list(rules)),
             lambda: MaxDirectivesLimiter(max_directives),
+            lambda: QueryCostLimiter(max_cost, max_fields),
             lambda: ParserCache(maxsize=256),
             lambda: CachedValidation(maxsize=256),
             PublicErrors,

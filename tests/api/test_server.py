@@ -273,16 +273,13 @@ async def test_g08_token_limit(client):
     assert rejected.statements == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checklist G-10 wants 500 x __typename rejected by a cost or token limit; it is "
-    "502 tokens and there is no cost limit (G-11), so it executes",
-)
 async def test_g10_field_duplication_rejected(client):
     # when
     result = await gql(client, "{" + " __typename" * 500 + " }")
     # then
     assert result.data is None
+    assert result.errors[0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert result.statements == 0
 
 
 async def test_g09_directive_overloading_gives_one_error(client):
