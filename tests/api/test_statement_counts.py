@@ -32,7 +32,7 @@ query ($first: Int!) {
       certifications { name }
       applications { stage events { toStage } job { title organization { name } skills { name } } }
       documents { id }
-      evaluations { score }
+      evaluations { score candidate { id } job { title } document { filename } }
     } }
   }
 }
@@ -137,7 +137,10 @@ async def test_nested_lists_are_complete(app, settings, db, client):
         assert len(node["certifications"]) == 2
         assert [s["name"] for s in node["skills"]] == ["Skill-0", "Skill-1", "Skill-2"]
         assert len(node["documents"]) == 1
-        assert len(node["evaluations"]) == 1
         (application,) = node["applications"]
+        (evaluation,) = node["evaluations"]
+        assert evaluation["candidate"] == {"id": node["id"]}
+        assert evaluation["job"]["title"] == application["job"]["title"]
+        assert evaluation["document"] == {"filename": "cv.pdf"}
         assert [e["toStage"] for e in application["events"]] == ["APPLIED", "SCREENING"]
         assert len(application["job"]["skills"]) == 3
