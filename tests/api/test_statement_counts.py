@@ -118,7 +118,7 @@ async def test_statements_do_not_grow_with_parents(app, settings, db, client, qu
     large = await _count(client, settings, db, 50, query, viewer)
     # then
     assert small == large
-    assert small <= 20
+    assert small <= 25  # one per relation in the document, plus auth and count
 
 
 async def test_nested_lists_are_complete(app, settings, db, client):
