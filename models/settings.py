@@ -43,8 +43,9 @@ class Settings:
     max_directives: int = 20
     max_query_cost: int = 50_000
     max_query_fields: int = 250
-    db_pool_size: int = 10
-    db_max_overflow: int = 10
+    db_pool_size: int = 20
+    db_max_overflow: int = 0
+    gc_gen0_threshold: int = 50_000
     broker_url: str = "stub://"
     log_level: str = "info"
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
@@ -93,8 +94,9 @@ class Settings:
             "max_tokens": config("MAX_TOKENS", cast=int, default=2000),
             "max_query_cost": config("MAX_QUERY_COST", cast=int, default=50_000),
             "max_query_fields": config("MAX_QUERY_FIELDS", cast=int, default=250),
-            "db_pool_size": config("DB_POOL_SIZE", cast=int, default=10),
-            "db_max_overflow": config("DB_MAX_OVERFLOW", cast=int, default=10),
+            "db_pool_size": config("DB_POOL_SIZE", cast=int, default=20),
+            "db_max_overflow": config("DB_MAX_OVERFLOW", cast=int, default=0),
+            "gc_gen0_threshold": config("GC_GEN0_THRESHOLD", cast=int, default=50_000),
             "broker_url": config("BROKER_URL", default="stub://"),
             "log_level": config("LOG_LEVEL", default="info"),
             "cors_origins": tuple(

@@ -28,10 +28,16 @@ class Context:
         Sibling fields that resolve synchronously from the same object (such as the contact
         fields of a candidate) share their parent's set, so they share one batch.
         """
-        keys: list[str] = []
-        node = info.path.prev if parent else info.path
-        while node is not None:
-            if isinstance(node.key, str):
-                keys.append(node.key)
-            node = node.prev
-        return self.loaders.at(tuple(keys))
+        return self.loaders.at(response_path(info, parent=parent))
+
+
+def response_path(info: Any, *, parent: bool = False) -> tuple[str, ...]:
+    """The field's response path (aliases as the client wrote them), list indices left out."""
+    keys: list[str] = []
+    node = info.path.prev if parent else info.path
+    while node is not None:
+        if isinstance(node.key, str):
+            keys.append(node.key)
+        node = node.prev
+    keys.reverse()
+    return tuple(keys)

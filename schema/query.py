@@ -18,6 +18,7 @@ from schema.inputs import (
     JobOrderInput,
     lookup_id,
 )
+from schema.prefetch import prefetch_connection
 from schema.types.application import ApplicationType, DocumentType, EvaluationType
 from schema.types.candidate import CandidateType
 from schema.types.common import Connection, to_connection
@@ -71,6 +72,7 @@ class Query:
             candidates.CandidateOrderField(order.field),
             order.direction,
         )
+        await prefetch_connection(info, "Candidate", page.rows)
         return to_connection(page, CandidateType.from_model)
 
     @strawberry.field(description="A job by id; null if missing or not visible.")
@@ -103,6 +105,7 @@ class Query:
             jobs.JobOrderField(order.field),
             order.direction,
         )
+        await prefetch_connection(info, "Job", page.rows)
         return to_connection(page, JobType.from_model)
 
     @strawberry.field(description="An application by id; null if missing or not visible.")
@@ -137,6 +140,7 @@ class Query:
             applications.ApplicationOrderField(order.field),
             order.direction,
         )
+        await prefetch_connection(info, "Application", page.rows)
         return to_connection(page, ApplicationType.from_model)
 
     @strawberry.field(description="An evaluation by id; null if missing or not visible.")

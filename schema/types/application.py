@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -15,10 +16,12 @@ from models.enums import ApplicationStage, DocumentStatus, EvaluationStatus
 from models.evaluation import Evaluation
 from resolvers.applications import get_document
 from resolvers.context import Context
+from schema.prefetch import each, resolved
 from schema.types.candidate import CandidateType
 from schema.types.job import JobType
 
 Info = strawberry.Info[Context, None]
+T = TypeVar("T")
 
 
 @strawberry.type(name="ApplicationEvent", description="One move of an application.")
@@ -133,18 +136,32 @@ class EvaluationType:
         )
 
     @strawberry.field(description="The evaluated candidate.")
-    async def candidate(self, info: Info) -> CandidateType | None:
-        row = await info.context.loaders_at(info).candidate.load(self.row.candidate_id)
-        ok = row is not None and can_view_candidate(info.context.viewer, row)
-        return CandidateType.from_model(row) if ok and row else None
+    def candidate(self, info: Info) -> CandidateType | None:
+        viewer = info.context.viewer
+        loader = info.context.loaders_at(info).candidate
+        return resolved(
+            loader,
+            self.row.candidate_id,
+            lambda row: (
+                CandidateType.from_model(row)
+                if row is not None and can_view_candidate(viewer, row)
+                else None
+            ),
+        )
 
     @strawberry.field(description="The job evaluated against, if any and visible.")
-    async def job(self, info: Info) -> JobType | None:
+    def job(self, info: Info) -> JobType | None:
         if self.row.job_id is None:
             return None
-        row = await info.context.loaders_at(info).job.load(self.row.job_id)
-        ok = row is not None and can_view_job(info.context.viewer, row)
-        return JobType.from_model(row) if ok and row else None
+        viewer = info.context.viewer
+        loader = info.context.loaders_at(info).job
+        return resolved(
+            loader,
+            self.row.job_id,
+            lambda row: (
+                JobType.from_model(row) if row is not None and can_view_job(viewer, row) else None
+            ),
+        )
 
     @strawberry.field(description="The CV that was evaluated, if any and visible.")
     async def document(self, info: Info) -> DocumentType | None:
@@ -175,28 +192,32 @@ class ApplicationType:
         )
 
     @strawberry.field(description="The applicant.")
-    async def candidate(self, info: Info) -> CandidateType:
-        row = await info.context.loaders_at(info).candidate.load(self.row.candidate_id)
-        assert row is not None  # enforced by the foreign key
+    def candidate(self, info: Info) -> CandidateType:
         # whoever may see an application may see its applicant (PII stays gated per field)
-        return CandidateType.from_model(row)
+        loader = info.context.loaders_at(info).candidate
+        return resolved(loader, self.row.candidate_id, _required(CandidateType.from_model))
 
     @strawberry.field(description="The job applied to.")
-    async def job(self, info: Info) -> JobType:
-        row = await info.context.loaders_at(info).job.load(self.row.job_id)
-        assert row is not None  # enforced by the foreign key
-        return JobType.from_model(row)
+    def job(self, info: Info) -> JobType:
+        loader = info.context.loaders_at(info).job
+        return resolved(loader, self.row.job_id, _required(JobType.from_model))
 
     @strawberry.field(description="Stage history, oldest first.")
-    async def events(self, info: Info) -> list[ApplicationEventType]:
-        rows = await info.context.loaders_at(info).events_by_application.load(self.row.id)
-        return [ApplicationEventType.from_model(r) for r in rows]
+    def events(self, info: Info) -> list[ApplicationEventType]:
+        loader = info.context.loaders_at(info).events_by_application
+        return resolved(loader, self.row.id, each(ApplicationEventType.from_model))
 
     @strawberry.field(description="Evaluations made for this application, oldest first.")
-    async def evaluations(self, info: Info) -> list[EvaluationType]:
+    def evaluations(self, info: Info) -> list[EvaluationType]:
         viewer = info.context.viewer
-        rows = await info.context.loaders_at(info).evaluations_by_application.load(self.row.id)
-        return [EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)]
+        loader = info.context.loaders_at(info).evaluations_by_application
+        return resolved(
+            loader,
+            self.row.id,
+            lambda rows: [
+                EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)
+            ],
+        )
 
     @strawberry.field(description="The CV submitted with the application, if any and visible.")
     async def document(self, info: Info) -> DocumentType | None:
@@ -204,3 +225,13 @@ class ApplicationType:
             return None
         row = await get_document(info.context, info.context.loaders_at(info), self.row.document_id)
         return DocumentType.from_model(row) if row else None
+
+
+def _required(convert: Callable[[Any], T]) -> Callable[[Any | None], T]:
+    """For a foreign key the database enforces: the row is always there."""
+
+    def apply(row: Any | None) -> T:
+        assert row is not None
+        return convert(row)
+
+    return apply

@@ -14,6 +14,7 @@ from models.enums import CandidateSource, SkillLevel
 from resolvers.applications import visible_documents
 from resolvers.candidates import can_see_contact_details
 from resolvers.context import Context
+from schema.prefetch import each, resolved
 from schema.types.organization import OrganizationType
 
 if TYPE_CHECKING:
@@ -194,43 +195,47 @@ class CandidateType:
         return self._contact(info, self.row.gender)
 
     @strawberry.field(description="The organization that sourced the candidate, if any.")
-    async def sourced_by(self, info: Info) -> OrganizationType | None:
+    def sourced_by(self, info: Info) -> OrganizationType | None:
         if self.row.sourced_by_organization_id is None:
             return None
-        org = await info.context.loaders_at(info).organization.load(
-            self.row.sourced_by_organization_id
-        )
-        return OrganizationType.from_model(org) if org else None
+        loader = info.context.loaders_at(info).organization
+        return resolved(loader, self.row.sourced_by_organization_id, OrganizationType.maybe)
 
     @strawberry.field(description="Education, oldest first.")
-    async def education(self, info: Info) -> list[EducationType]:
-        rows = await info.context.loaders_at(info).education_by_candidate.load(self.row.id)
-        return [EducationType.from_model(r) for r in rows]
+    def education(self, info: Info) -> list[EducationType]:
+        loader = info.context.loaders_at(info).education_by_candidate
+        return resolved(loader, self.row.id, each(EducationType.from_model))
 
     @strawberry.field(description="Work experience, oldest first.")
-    async def experience(self, info: Info) -> list[WorkExperienceType]:
-        rows = await info.context.loaders_at(info).experience_by_candidate.load(self.row.id)
-        return [WorkExperienceType.from_model(r) for r in rows]
+    def experience(self, info: Info) -> list[WorkExperienceType]:
+        loader = info.context.loaders_at(info).experience_by_candidate
+        return resolved(loader, self.row.id, each(WorkExperienceType.from_model))
 
     @strawberry.field(description="Skills with level and years, by skill name.")
-    async def skills(self, info: Info) -> list[CandidateSkillType]:
-        rows = await info.context.loaders_at(info).skills_by_candidate.load(self.row.id)
-        return [CandidateSkillType.from_model(r) for r in rows]
+    def skills(self, info: Info) -> list[CandidateSkillType]:
+        loader = info.context.loaders_at(info).skills_by_candidate
+        return resolved(loader, self.row.id, each(CandidateSkillType.from_model))
 
     @strawberry.field(description="Certifications, oldest first.")
-    async def certifications(self, info: Info) -> list[CertificationType]:
-        rows = await info.context.loaders_at(info).certifications_by_candidate.load(self.row.id)
-        return [CertificationType.from_model(r) for r in rows]
+    def certifications(self, info: Info) -> list[CertificationType]:
+        loader = info.context.loaders_at(info).certifications_by_candidate
+        return resolved(loader, self.row.id, each(CertificationType.from_model))
 
     @strawberry.field(
         description="Applications the viewer may see (their organization's, or their own)."
     )
-    async def applications(self, info: Info) -> list[LazyApplication]:
+    def applications(self, info: Info) -> list[LazyApplication]:
         from schema.types.application import ApplicationType
 
         viewer = info.context.viewer
-        rows = await info.context.loaders_at(info).applications_by_candidate.load(self.row.id)
-        return [ApplicationType.from_model(r) for r in rows if can_view_application(viewer, r)]
+        loader = info.context.loaders_at(info).applications_by_candidate
+        return resolved(
+            loader,
+            self.row.id,
+            lambda rows: [
+                ApplicationType.from_model(r) for r in rows if can_view_application(viewer, r)
+            ],
+        )
 
     @strawberry.field(description="Uploaded CVs the viewer may see, oldest first.")
     async def documents(self, info: Info) -> list[LazyDocument]:
@@ -243,9 +248,15 @@ class CandidateType:
         ]
 
     @strawberry.field(description="Evaluations the viewer may see, oldest first.")
-    async def evaluations(self, info: Info) -> list[LazyEvaluation]:
+    def evaluations(self, info: Info) -> list[LazyEvaluation]:
         from schema.types.application import EvaluationType
 
         viewer = info.context.viewer
-        rows = await info.context.loaders_at(info).evaluations_by_candidate.load(self.row.id)
-        return [EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)]
+        loader = info.context.loaders_at(info).evaluations_by_candidate
+        return resolved(
+            loader,
+            self.row.id,
+            lambda rows: [
+                EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)
+            ],
+        )

@@ -12,10 +12,12 @@ from loaders.applications import APPLICATION_ORDER, JobApplicationsKey
 from loaders.pagination import InvalidCursorError, clamp_first, decode_cursor, encode_cursor
 from models.enums import ApplicationStage, EmploymentType, JobStatus
 from models.job import Job, JobSkill
+from models.organization import Organization
 from models.skill import Skill
 from resolvers.context import Context
 from resolvers.errors import BadUserInputError
 from resolvers.pages import bounded
+from schema.prefetch import each, resolved
 from schema.types.common import Connection, Edge, PageInfo
 from schema.types.organization import OrganizationType
 
@@ -108,15 +110,14 @@ class JobType:
         )
 
     @strawberry.field(description="The organization that posted the job.")
-    async def organization(self, info: Info) -> OrganizationType:
-        org = await info.context.loaders_at(info).organization.load(self.row.organization_id)
-        assert org is not None  # enforced by the foreign key
-        return OrganizationType.from_model(org)
+    def organization(self, info: Info) -> OrganizationType:
+        loader = info.context.loaders_at(info).organization
+        return resolved(loader, self.row.organization_id, _organization)
 
     @strawberry.field(description="Skills asked for: required first, then by weight and name.")
-    async def skills(self, info: Info) -> list[JobSkillType]:
-        rows = await info.context.loaders_at(info).skills_by_job.load(self.row.id)
-        return [JobSkillType.from_model(r) for r in rows]
+    def skills(self, info: Info) -> list[JobSkillType]:
+        loader = info.context.loaders_at(info).skills_by_job
+        return resolved(loader, self.row.id, each(JobSkillType.from_model))
 
     @strawberry.field(
         description=(
@@ -173,3 +174,8 @@ class JobType:
             ),
             count=count,
         )
+
+
+def _organization(row: Organization | None) -> OrganizationType:
+    assert row is not None  # enforced by the foreign key
+    return OrganizationType.from_model(row)

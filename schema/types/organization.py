@@ -36,6 +36,10 @@ class OrganizationType:
             created_at=row.created_at,
         )
 
+    @classmethod
+    def maybe(cls, row: Organization | None) -> OrganizationType | None:
+        return cls.from_model(row) if row is not None else None
+
 
 @strawberry.type(name="User", description="A signed-in account.")
 class UserType:
