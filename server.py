@@ -8,6 +8,9 @@ import contextlib
 import gc
 import getpass
 import logging
+import multiprocessing
+import signal
+import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -203,13 +206,71 @@ async def _create_user(
         await engine.dispose()
 
 
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket of our own; SO_REUSEPORT lets every worker bind the same port and
+    the kernel spread new connections evenly across them."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def _serve_one(host: str, port: int, log_level: str, access_log: bool) -> None:
+    import uvicorn
+
+    config = uvicorn.Config(
+        "server:create_app", factory=True, log_level=log_level, access_log=access_log
+    )
+    uvicorn.Server(config).run(sockets=[_bind(host, port)])
+
+
+def serve(host: str, port: int, workers: int, log_level: str, access_log: bool = True) -> int:
+    """Run `workers` API processes on one port.
+
+    uvicorn's own `--workers` shares one listening socket, and whichever process wakes first
+    accepts a whole burst of connections; keep-alive clients then stay on it while the others
+    idle. Separate SO_REUSEPORT sockets let the kernel balance connections instead. A worker
+    that dies stops the whole group, so the process manager restarts it cleanly.
+    """
+    if workers <= 1:
+        _serve_one(host, port, log_level, access_log)
+        return 0
+    spawn = multiprocessing.get_context("spawn")
+    processes = [
+        spawn.Process(target=_serve_one, args=(host, port, log_level, access_log))
+        for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+
+    def stop(*_: Any) -> None:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while all(process.is_alive() for process in processes):
+        processes[0].join(timeout=0.5)
+    stop()
+    for process in processes:
+        process.join(timeout=15)
+    return max(abs(process.exitcode or 0) for process in processes)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="server.py", description=__doc__)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    serve = commands.add_parser("serve", help="run the API server (default command)")
-    serve.add_argument("--host", help="listen address (default $HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="listen port (default $PORT or 8000)")
-    serve.add_argument("--workers", type=int, help="uvicorn worker processes")
+    serve_cmd = commands.add_parser("serve", help="run the API server (default command)")
+    serve_cmd.add_argument("--host", help="listen address (default $HOST or 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, help="listen port (default $PORT or 8000)")
+    serve_cmd.add_argument(
+        "--workers", type=int, help="API processes (default $WEB_CONCURRENCY or 1)"
+    )
+    serve_cmd.add_argument("--no-access-log", action="store_true", help="do not log every request")
     commands.add_parser("migrate", help="apply database migrations up to head")
     seed = commands.add_parser("seed-demo", help="load the demo data set")
     seed.add_argument("--force", action="store_true", help="seed even if data exists")
@@ -236,21 +297,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"Created {args.role} {args.email} ({user_id})")
     else:
-        import uvicorn
-
         if settings.is_sqlite:
             prepare_embedded(settings)
         host = getattr(args, "host", None) or settings.host
         port = getattr(args, "port", None) or settings.port
-        print(f"Talentgraph on http://{host}:{port}/graphql")
-        uvicorn.run(
-            "server:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=getattr(args, "workers", None) or settings.workers,
-            log_level=settings.log_level,
-        )
+        workers = getattr(args, "workers", None) or settings.workers
+        print(f"Talentgraph on http://{host}:{port}/graphql ({workers} process(es))")
+        access_log = not getattr(args, "no_access_log", False)
+        return serve(host, port, workers, settings.log_level, access_log)
     return 0
 
 

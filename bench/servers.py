@@ -116,7 +116,7 @@ def venv_python() -> str:
 
 
 def start_ours(database_url: str, port: int, workers: int = 2) -> Server:
-    """uvicorn server:create_app with N workers against `database_url` (asyncpg driver)."""
+    """`server.py serve` with N processes against `database_url` (asyncpg driver)."""
     ensure_port_free(port)
     env = {
         **os.environ,
@@ -126,10 +126,10 @@ def start_ours(database_url: str, port: int, workers: int = 2) -> Server:
         "GRAPHIQL": "false",
         "PYTHONUNBUFFERED": "1",
     }
+    env["LOG_LEVEL"] = "warning"
     argv = [
-        venv_python(), "-m", "uvicorn", "server:create_app", "--factory",
-        "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port),
-        "--no-access-log", "--log-level", "warning",
+        venv_python(), "server.py", "serve", "--workers", str(workers),
+        "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
     ]  # fmt: skip
     server = Server("ours", argv, env=env)
     server.start()

@@ -1,4 +1,9 @@
-"""Loader base classes: one SQL statement per batch, each batch in its own short session."""
+"""Loader base classes: one SQL statement per batch, each batch on its own short connection.
+
+Loaders return read-only rows (SQLAlchemy `Row`s) carrying the table's columns as attributes,
+not ORM instances: reads need no identity map or change tracking, and skipping them halves the
+cost of turning a result into objects. They are typed as the model whose columns they carry.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, TypeVar
 
 from aiodataloader import DataLoader
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel, col, select
 
 from models.db import SessionFactory
@@ -29,9 +35,14 @@ class Loader(DataLoader[K, V]):
         self.session_factory = session_factory
 
     async def fetch(self, statement: Any) -> Sequence[Any]:
-        async with self.session_factory() as session:
-            rows: Sequence[Any] = (await session.exec(statement)).all()
-            return rows
+        return await fetch_rows(self.session_factory, statement)
+
+
+async def fetch_rows(session_factory: SessionFactory, statement: Any) -> Sequence[Any]:
+    """Run a read-only statement on a pooled connection and return plain rows."""
+    engine: AsyncEngine = session_factory.kw["bind"]
+    async with engine.connect() as connection:
+        return (await connection.execute(statement)).all()
 
 
 class ByIdLoader(Loader[uuid.UUID, M | None]):

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from loaders.base import ByIdLoader, ByParentLoader, ChildrenLoader, Loader
@@ -43,19 +44,25 @@ class DocumentsByCandidateIdLoader(ChildrenLoader[Document]):
     parent = "candidate_id"
 
 
-class CandidateSkillsByCandidateIdLoader(ByParentLoader[tuple[CandidateSkill, str]]):
+class CandidateSkillsByCandidateIdLoader(ByParentLoader[CandidateSkill]):
     """A candidate's skills with the canonical skill name, ordered by that name."""
 
     def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         return (
-            select(CandidateSkill, col(Skill.name))
+            sa_select(
+                col(CandidateSkill.candidate_id),
+                col(CandidateSkill.skill_id),
+                col(CandidateSkill.level),
+                col(CandidateSkill.years),
+                col(Skill.name),
+            )
             .join(Skill, col(Skill.id) == col(CandidateSkill.skill_id))
             .where(col(CandidateSkill.candidate_id).in_(keys))
             .order_by(col(Skill.name), col(CandidateSkill.id))
         )
 
     def parent_key(self, row: Any) -> uuid.UUID:
-        return row[0].candidate_id  # type: ignore[no-any-return]
+        return row.candidate_id  # type: ignore[no-any-return]
 
 
 class RelatedCandidateByIdLoader(Loader[uuid.UUID, bool]):
@@ -71,5 +78,5 @@ class RelatedCandidateByIdLoader(Loader[uuid.UUID, bool]):
                 col(Candidate.id).in_(keys), related_candidate_ids(self.organization_id)
             )
         )
-        related = set(rows)
+        related = {row.id for row in rows}
         return [key in related for key in keys]

@@ -6,7 +6,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import col
 
 from loaders.base import ByIdLoader, ByParentLoader
 from models.job import Job, JobSkill
@@ -26,12 +27,18 @@ class UserByIdLoader(ByIdLoader[User]):
     model = User
 
 
-class JobSkillsByJobIdLoader(ByParentLoader[tuple[JobSkill, str]]):
+class JobSkillsByJobIdLoader(ByParentLoader[JobSkill]):
     """A job's skills with the canonical name: required ones first, then by weight and name."""
 
     def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         return (
-            select(JobSkill, col(Skill.name))
+            sa_select(
+                col(JobSkill.job_id),
+                col(JobSkill.skill_id),
+                col(JobSkill.required),
+                col(JobSkill.weight),
+                col(Skill.name),
+            )
             .join(Skill, col(Skill.id) == col(JobSkill.skill_id))
             .where(col(JobSkill.job_id).in_(keys))
             .order_by(
@@ -43,4 +50,4 @@ class JobSkillsByJobIdLoader(ByParentLoader[tuple[JobSkill, str]]):
         )
 
     def parent_key(self, row: Any) -> uuid.UUID:
-        return row[0].job_id  # type: ignore[no-any-return]
+        return row.job_id  # type: ignore[no-any-return]

@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, func
 from sqlmodel import SQLModel, select
 
+from loaders.base import fetch_rows
 from loaders.pagination import (
     InvalidCursorError,
     OrderColumn,
@@ -82,8 +83,7 @@ async def fetch_page(
         clauses.append(after_clause(order, after, descending))
     order_by = [o.column.desc() if descending else o.column.asc() for o in order]
     statement = select(model).where(*clauses).order_by(*order_by).limit(first + 1)
-    async with session_factory() as session:
-        rows = list((await session.exec(statement)).all())
+    rows = list(await fetch_rows(session_factory, statement))
     rows_on_page = rows[:first]
     return Page(
         rows=rows_on_page,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
 from loaders.policy import can_view_application, can_view_evaluation, pii_needs_relationship
-from models.candidate import Candidate, CandidateSkill, Certification, Education, WorkExperience
+from models.candidate import Candidate, Certification, Education, WorkExperience
 from models.enums import CandidateSource, SkillLevel
 from resolvers.applications import visible_documents
 from resolvers.candidates import can_see_contact_details
@@ -85,11 +85,11 @@ class CandidateSkillType:
     years: float | None = strawberry.field(description="Years of experience, if known.")
 
     @classmethod
-    def from_model(cls, row: tuple[CandidateSkill, str]) -> CandidateSkillType:
-        link, name = row
+    def from_model(cls, link: Any) -> CandidateSkillType:
+        """`link` is a candidate_skills row with the skill's `name` joined in."""
         return cls(
             skill_id=strawberry.ID(str(link.skill_id)),
-            name=name,
+            name=link.name,
             level=link.level,
             years=link.years,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -11,7 +11,7 @@ import schema.types.common  # noqa: F401  (registers the GraphQL enums)
 from loaders.applications import APPLICATION_ORDER, JobApplicationsKey
 from loaders.pagination import InvalidCursorError, clamp_first, decode_cursor, encode_cursor
 from models.enums import ApplicationStage, EmploymentType, JobStatus
-from models.job import Job, JobSkill
+from models.job import Job
 from models.organization import Organization
 from models.skill import Skill
 from resolvers.context import Context
@@ -54,11 +54,11 @@ class JobSkillType:
     weight: float = strawberry.field(description="Importance for matching, 0 to 10.")
 
     @classmethod
-    def from_model(cls, row: tuple[JobSkill, str]) -> JobSkillType:
-        link, name = row
+    def from_model(cls, link: Any) -> JobSkillType:
+        """`link` is a job_skills row with the skill's `name` joined in."""
         return cls(
             skill_id=strawberry.ID(str(link.skill_id)),
-            name=name,
+            name=link.name,
             required=link.required,
             weight=link.weight,
         )
