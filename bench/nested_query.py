@@ -65,7 +65,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--skip-ours", action="store_true", help="drive PostGraphile only")
     p.add_argument("--port", type=int, default=8123, help="our server's port")
     p.add_argument("--pg-port", type=int, default=5123, help="PostGraphile's port")
-    p.add_argument("--workers", type=int, default=2, help="uvicorn workers for our server")
+    p.add_argument("--workers", type=int, default=2, help="API processes of our server")
     p.add_argument(
         "--wait-idle",
         type=float,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -36,6 +39,20 @@ _seq = itertools.count(1)
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = hash_password(PASSWORD)
 BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@asynccontextmanager
+async def variant_client(settings: Settings, **changes: Any) -> AsyncIterator[httpx2.AsyncClient]:
+    """The real app built with other settings (its engine disposed afterwards)."""
+    from server import create_app
+
+    app = create_app(dataclasses.replace(settings, **changes))
+    try:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            yield c
+    finally:
+        await app.state.engine.dispose()
 
 
 @dataclass

@@ -3,40 +3,23 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import logging
 import os
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-import httpx2
 import pytest
 
-from models.settings import ROOT, Settings
+from models.settings import ROOT
 from schema.view import GRAPHIQL_ASSETS_PATH, GRAPHIQL_FILES
-from server import create_app
+from tests.helpers import variant_client
 
 HTML = {"Accept": "text/html"}
 REAL_ASSETS = Path(os.environ.get("GRAPHIQL_DIR") or ROOT / ".graphiql")
 ASSET_TAG = re.compile(
     r'(?:src|href)="' + re.escape(GRAPHIQL_ASSETS_PATH) + r'/([^"]+)"\s+integrity="([^"]+)"'
 )
-
-
-@asynccontextmanager
-async def graphiql_client(settings: Settings, **changes: Any) -> AsyncIterator[httpx2.AsyncClient]:
-    """The real app with other settings; its engine is disposed afterwards."""
-    app = create_app(dataclasses.replace(settings, **changes))
-    try:
-        transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
-    finally:
-        await app.state.engine.dispose()
 
 
 def write_assets(directory: Path, names: list[str]) -> dict[str, bytes]:
@@ -55,7 +38,7 @@ def sri_sha384(data: bytes) -> str:
 async def test_graphiql_served_from_local_assets(settings, tmp_path):
     # given
     write_assets(tmp_path / "assets", list(GRAPHIQL_FILES.values()))
-    async with graphiql_client(settings, graphiql=True, graphiql_dir=tmp_path / "assets") as c:
+    async with variant_client(settings, graphiql=True, graphiql_dir=tmp_path / "assets") as c:
         # when
         response = await c.get("/graphql", headers=HTML)
     # then
@@ -70,7 +53,7 @@ async def test_graphiql_served_from_local_assets(settings, tmp_path):
 async def test_graphiql_asset_is_served_byte_for_byte(settings, tmp_path):
     # given
     contents = write_assets(tmp_path / "assets", list(GRAPHIQL_FILES.values()))
-    async with graphiql_client(settings, graphiql=True, graphiql_dir=tmp_path / "assets") as c:
+    async with variant_client(settings, graphiql=True, graphiql_dir=tmp_path / "assets") as c:
         # when
         response = await c.get(f"{GRAPHIQL_ASSETS_PATH}/graphiql.min.js")
         missing = await c.get(f"{GRAPHIQL_ASSETS_PATH}/nope.js")
@@ -84,7 +67,7 @@ async def test_graphiql_asset_is_served_byte_for_byte(settings, tmp_path):
 async def test_graphiql_page_keeps_sri_attributes_for_local_assets(settings, tmp_path):
     # given
     write_assets(tmp_path / "assets", list(GRAPHIQL_FILES.values()))
-    async with graphiql_client(settings, graphiql=True, graphiql_dir=tmp_path / "assets") as c:
+    async with variant_client(settings, graphiql=True, graphiql_dir=tmp_path / "assets") as c:
         # when
         response = await c.get("/graphql", headers=HTML)
     # then: the browser still checks the pinned hashes against the local copies
@@ -102,7 +85,7 @@ async def test_graphiql_falls_back_to_cdn_with_a_warning(settings, tmp_path, cap
     if folder == "partial":
         write_assets(directory, list(GRAPHIQL_FILES.values())[:-1])
     caplog.set_level(logging.WARNING, logger="talentgraph.graphiql")
-    async with graphiql_client(settings, graphiql=True, graphiql_dir=directory) as c:
+    async with variant_client(settings, graphiql=True, graphiql_dir=directory) as c:
         # when
         response = await c.get("/graphql", headers=HTML)
         asset = await c.get(f"{GRAPHIQL_ASSETS_PATH}/graphiql.min.js")
@@ -124,7 +107,7 @@ async def test_graphiql_falls_back_to_cdn_with_a_warning(settings, tmp_path, cap
 async def test_g03_graphiql_disabled_is_not_served(settings, tmp_path):
     # given: assets present, but the IDE is off
     write_assets(tmp_path / "assets", list(GRAPHIQL_FILES.values()))
-    async with graphiql_client(settings, graphiql=False, graphiql_dir=tmp_path / "assets") as c:
+    async with variant_client(settings, graphiql=False, graphiql_dir=tmp_path / "assets") as c:
         # when
         page = await c.get("/graphql", headers=HTML)
         any_accept = await c.get("/graphql", headers={"Accept": "*/*"})
@@ -142,7 +125,7 @@ async def test_graphiql_disabled_logs_no_asset_warning(settings, tmp_path, caplo
     # given
     caplog.set_level(logging.WARNING, logger="talentgraph.graphiql")
     # when
-    async with graphiql_client(settings, graphiql=False, graphiql_dir=tmp_path / "missing"):
+    async with variant_client(settings, graphiql=False, graphiql_dir=tmp_path / "missing"):
         pass
     # then
     assert [r for r in caplog.records if r.name == "talentgraph.graphiql"] == []
@@ -154,7 +137,7 @@ async def test_graphiql_disabled_logs_no_asset_warning(settings, tmp_path, caplo
 )
 async def test_local_assets_match_strawberrys_pinned_sri_hashes(settings):
     # given
-    async with graphiql_client(settings, graphiql=True, graphiql_dir=REAL_ASSETS) as c:
+    async with variant_client(settings, graphiql=True, graphiql_dir=REAL_ASSETS) as c:
         # when
         response = await c.get("/graphql", headers=HTML)
     # then: each offline copy is byte-identical to the file strawberry pinned

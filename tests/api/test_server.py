@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import httpx2
 import pytest
 
 from models import migrate
 from models.candidate import Candidate
 from models.enums import CandidateSource, Role
-from models.settings import Settings
-from server import create_app
-from tests.helpers import BASE_TIME, add, gql, make_user, token_for
+from tests.helpers import BASE_TIME, add, gql, make_user, token_for, variant_client
 
 TYPENAME = "{ __typename }"
 ANON_JOBS = "{ jobs { totalCount } }"
@@ -67,18 +60,6 @@ TYPOS = [
 
 def aliases(count: int) -> str:
     return "{ " + " ".join(f"a{i}: __typename" for i in range(count)) + " }"
-
-
-@asynccontextmanager
-async def variant_client(settings: Settings, **changes: Any) -> AsyncIterator[httpx2.AsyncClient]:
-    """The real app built with other settings (its engine disposed afterwards)."""
-    app = create_app(dataclasses.replace(settings, **changes))
-    try:
-        transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
-    finally:
-        await app.state.engine.dispose()
 
 
 def unreachable_url(tmp_path: Path) -> str:
