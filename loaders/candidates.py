@@ -21,6 +21,15 @@ class CandidateByIdLoader(ByIdLoader[Candidate]):
     model = Candidate
 
 
+class CandidateByUserIdLoader(Loader[uuid.UUID, Candidate | None]):
+    """A user's own candidate profile (candidate accounts have exactly one)."""
+
+    async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[Candidate | None]:
+        rows = await self.fetch(select(Candidate).where(col(Candidate.user_id).in_(keys)))
+        by_user = {row.user_id: row for row in rows}
+        return [by_user.get(key) for key in keys]
+
+
 class EducationByCandidateIdLoader(ChildrenLoader[Education]):
     model = Education
     parent = "candidate_id"

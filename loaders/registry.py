@@ -17,6 +17,7 @@ from loaders.applications import (
 )
 from loaders.candidates import (
     CandidateByIdLoader,
+    CandidateByUserIdLoader,
     CandidateSkillsByCandidateIdLoader,
     CertificationsByCandidateIdLoader,
     DocumentsByCandidateIdLoader,
@@ -39,6 +40,10 @@ class LoaderSet:
     @cached_property
     def candidate(self) -> CandidateByIdLoader:
         return CandidateByIdLoader(self.session_factory)
+
+    @cached_property
+    def candidate_by_user(self) -> CandidateByUserIdLoader:
+        return CandidateByUserIdLoader(self.session_factory)
 
     @cached_property
     def job(self) -> JobByIdLoader:

@@ -11,6 +11,7 @@ from typing import Any
 
 import jwt
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from loaders.policy import ANONYMOUS, Viewer
 from models.candidate import Candidate
@@ -18,6 +19,8 @@ from models.db import SessionFactory
 from models.organization import RefreshToken, User
 from models.security import normalize_email, verify_password
 from models.settings import Settings
+from resolvers.audit import record
+from resolvers.context import Context
 from resolvers.errors import AuthenticationError, InvalidCredentialsError
 
 ALGORITHM = "HS256"
@@ -99,15 +102,13 @@ async def authenticate(
     )
 
 
-def _hash_refresh(token: str) -> str:
+def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def login(
-    settings: Settings, session_factory: SessionFactory, email: str, password: str
-) -> IssuedTokens:
+async def login(ctx: Context, email: str, password: str) -> IssuedTokens:
     """Check the password and issue an access token and a new refresh-token family."""
-    async with session_factory() as session:
+    async with ctx.session_factory() as session:
         user = (
             await session.exec(select(User).where(col(User.email) == normalize_email(email)))
         ).first()
@@ -115,20 +116,31 @@ async def login(
         valid = verify_password(user.password_hash if user else None, password)
         if user is None or not valid or not user.is_active:
             raise InvalidCredentialsError("Email or password is incorrect")
-        now = datetime.now(UTC)
-        refresh = secrets.token_urlsafe(32)
-        session.add(
-            RefreshToken(
-                user_id=user.id,
-                family_id=uuid.uuid4(),
-                token_hash=_hash_refresh(refresh),
-                expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
-            )
-        )
+        refresh = new_refresh_token(session, ctx.settings, user.id, uuid.uuid4())
+        record(session, ctx, "auth.login", "User", user.id, actor_id=user.id)
         await session.commit()
+    return issue_tokens(ctx.settings, user, refresh)
+
+
+def new_refresh_token(
+    session: AsyncSession, settings: Settings, user_id: uuid.UUID, family_id: uuid.UUID
+) -> tuple[str, RefreshToken]:
+    """Add a refresh token of `family_id` to the session; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    row = RefreshToken(
+        user_id=user_id,
+        family_id=family_id,
+        token_hash=hash_refresh_token(token),
+        expires_at=datetime.now(UTC) + timedelta(seconds=settings.refresh_token_ttl_seconds),
+    )
+    session.add(row)
+    return token, row
+
+
+def issue_tokens(settings: Settings, user: User, refresh: tuple[str, RefreshToken]) -> IssuedTokens:
     return IssuedTokens(
         user=user,
-        access_token=issue_access_token(settings, user, now=now),
-        refresh_token=refresh,
+        access_token=issue_access_token(settings, user),
+        refresh_token=refresh[0],
         expires_in=settings.access_token_ttl_seconds,
     )

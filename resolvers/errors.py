@@ -4,7 +4,10 @@ Hierarchy:
     PublicError                 message and code are safe to show to any client
     ├── BadUserInputError       an argument is invalid (`field` names it)
     ├── AuthenticationError     a bearer token was sent but is invalid or expired
-    └── InvalidCredentialsError login with a wrong email or password
+    ├── InvalidCredentialsError login with a wrong email or password
+    ├── ValidationFailedError   inputs of a mutation are invalid (every field is named)
+    ├── EmailTakenError         an account with this email exists
+    └── InvalidRefreshTokenError a refresh token is unknown, expired, revoked or reused
 
 Anything that is not a PublicError (or a GraphQL validation error) is masked as
 "Unexpected error." with the request id, and logged.
@@ -41,3 +44,21 @@ class AuthenticationError(PublicError):
 
 class InvalidCredentialsError(PublicError):
     code = "INVALID_CREDENTIALS"
+
+
+class ValidationFailedError(PublicError):
+    """One or more inputs are invalid; `errors` lists every (field, code, message)."""
+
+    code = "VALIDATION_FAILED"
+
+    def __init__(self, errors: list[tuple[str, str, str]]) -> None:
+        super().__init__(errors[0][2], field=errors[0][0])
+        self.errors = errors
+
+
+class EmailTakenError(PublicError):
+    code = "EMAIL_TAKEN"
+
+
+class InvalidRefreshTokenError(PublicError):
+    code = "INVALID_TOKEN"

@@ -25,6 +25,7 @@ from resolvers.errors import PublicError
 from schema.cost import QueryCostLimiter
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.types.errors import EXCEPTION_HANDLERS
 
 logger = logging.getLogger("talentgraph.graphql")
 
@@ -125,6 +126,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True),
+        exception_handlers=EXCEPTION_HANDLERS,
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: AddValidationRules(list(rules)),

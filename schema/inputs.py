@@ -10,6 +10,7 @@ import strawberry
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
 from models.enums import ApplicationStage, CandidateSource, EmploymentType, JobStatus
 from resolvers.applications import ApplicationFilter, ApplicationOrderField
+from resolvers.audit import AuditFilter
 from resolvers.candidates import CandidateFilter, CandidateOrderField
 from resolvers.errors import BadUserInputError
 from resolvers.jobs import JobFilter, JobOrderField
@@ -158,3 +159,25 @@ class ApplicationOrderInput:
     direction: OrderDirection = strawberry.field(
         default=OrderDirection.DESC, description="Sort direction (default DESC: newest first)."
     )
+
+
+@strawberry.input(description="Filters of `auditLog`; all given conditions must hold.")
+class AuditLogFilterInput:
+    action: str | None = strawberry.field(default=None, description="Exact action name.")
+    entity_type: str | None = strawberry.field(default=None, description="Exact entity type.")
+    entity_id: str | None = strawberry.field(default=None, description="Exact entity id.")
+    actor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only entries of this user."
+    )
+    since: datetime | None = strawberry.field(
+        default=None, description="Only entries at or after this time."
+    )
+
+    def to_filter(self) -> AuditFilter:
+        return AuditFilter(
+            action=self.action,
+            entity_type=self.entity_type,
+            entity_id=self.entity_id,
+            actor_id=parse_id(self.actor_id, "filter.actorId"),
+            since=self.since,
+        )

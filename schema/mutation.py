@@ -6,10 +6,12 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import auth
+from resolvers import auth, identity
+from resolvers.auth import IssuedTokens
 from resolvers.context import Context
 from resolvers.errors import InvalidCredentialsError
 from schema.types.common import ErrorCode, UserError
+from schema.types.errors import EmailTaken, InvalidRefreshToken, ValidationError
 from schema.types.organization import UserType
 
 Info = strawberry.Info[Context, None]
@@ -33,9 +35,43 @@ class InvalidCredentials(UserError):
     pass
 
 
+@strawberry.type(description="The sign-in was ended.")
+class LogoutSuccess:
+    revoked_tokens: int = strawberry.field(
+        description="Refresh tokens revoked (the whole sign-in this token belonged to)."
+    )
+
+
 LoginResult = Annotated[
     LoginSuccess | InvalidCredentials,
     strawberry.union("LoginResult", description="Result of `login`."),
+]
+RegisterResult = Annotated[
+    LoginSuccess | ValidationError | EmailTaken,
+    strawberry.union("RegisterResult", description="Result of `register`."),
+]
+RefreshTokenResult = Annotated[
+    LoginSuccess | InvalidRefreshToken,
+    strawberry.union("RefreshTokenResult", description="Result of `refreshToken`."),
+]
+LogoutResult = Annotated[
+    LogoutSuccess | InvalidRefreshToken,
+    strawberry.union("LogoutResult", description="Result of `logout`."),
+]
+
+
+def _signed_in(issued: IssuedTokens) -> LoginSuccess:
+    return LoginSuccess(
+        access_token=issued.access_token,
+        refresh_token=issued.refresh_token,
+        token_type="Bearer",  # noqa: S106
+        expires_in=issued.expires_in,
+        user=UserType.from_model(issued.user, is_self=True),
+    )
+
+
+RefreshArg = Annotated[
+    str, strawberry.argument(description="The refresh token from `login` or `refreshToken`.")
 ]
 
 
@@ -50,15 +86,39 @@ class Mutation:
     ) -> LoginResult:
         ctx = info.context
         try:
-            issued = await auth.login(ctx.settings, ctx.session_factory, email, password)
+            issued = await auth.login(ctx, email, password)
         except InvalidCredentialsError as exc:
             return InvalidCredentials(
                 code=ErrorCode.INVALID_CREDENTIALS, message=exc.message, field=None
             )
-        return LoginSuccess(
-            access_token=issued.access_token,
-            refresh_token=issued.refresh_token,
-            token_type="Bearer",  # noqa: S106
-            expires_in=issued.expires_in,
-            user=UserType.from_model(issued.user),
-        )
+        return _signed_in(issued)
+
+    @strawberry.mutation(
+        description="Sign up as a candidate (creates the account and an empty profile, then "
+        "signs in). Passwords need 10 to 256 characters. Recruiters, partners and admins are "
+        "created by an admin."
+    )
+    async def register(
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="Login and contact email.")],
+        password: Annotated[str, strawberry.argument(description="10 to 256 characters.")],
+        first_name: Annotated[str, strawberry.argument(description="Given name (max 100).")],
+        last_name: Annotated[str, strawberry.argument(description="Family name (max 100).")],
+    ) -> RegisterResult:
+        issued = await identity.register(info.context, email, password, first_name, last_name)
+        return _signed_in(issued)
+
+    @strawberry.mutation(
+        description="Exchange a refresh token for a new access token and a new refresh token. "
+        "Each refresh token works once; presenting a used one again revokes the whole sign-in."
+    )
+    async def refresh_token(self, info: Info, refresh_token: RefreshArg) -> RefreshTokenResult:
+        return _signed_in(await identity.refresh(info.context, refresh_token))
+
+    @strawberry.mutation(
+        description="Sign out: revoke the refresh token and every token rotated from it. "
+        "Access tokens already issued expire on their own (15 minutes by default)."
+    )
+    async def logout(self, info: Info, refresh_token: RefreshArg) -> LogoutResult:
+        return LogoutSuccess(revoked_tokens=await identity.logout(info.context, refresh_token))

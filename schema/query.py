@@ -7,11 +7,12 @@ from typing import Annotated
 import strawberry
 
 from loaders.pagination import PageArgs
-from resolvers import applications, candidates, jobs, skills
+from resolvers import applications, audit, candidates, jobs, skills
 from resolvers.context import Context
 from schema.inputs import (
     ApplicationFilterInput,
     ApplicationOrderInput,
+    AuditLogFilterInput,
     CandidateFilterInput,
     CandidateOrderInput,
     JobFilterInput,
@@ -20,6 +21,7 @@ from schema.inputs import (
 )
 from schema.prefetch import prefetch_connection
 from schema.types.application import ApplicationType, DocumentType, EvaluationType
+from schema.types.audit import AuditLogEntryType
 from schema.types.candidate import CandidateType
 from schema.types.common import Connection, to_connection
 from schema.types.job import JobType, SkillType
@@ -174,3 +176,22 @@ class Query:
     ) -> list[SkillType]:
         rows = await skills.search_skills(info.context, search, first)
         return [SkillType.from_model(r) for r in rows]
+
+    @strawberry.field(
+        description="The audit trail, newest first (admins only; empty for everyone else)."
+    )
+    async def audit_log(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            AuditLogFilterInput | None, strawberry.argument(description="Conditions.")
+        ] = None,
+    ) -> Connection[AuditLogEntryType]:
+        page = await audit.list_audit_log(
+            info.context,
+            PageArgs(first=first if first is not None else 20, after=after),
+            filter.to_filter() if filter else None,
+        )
+        return to_connection(page, AuditLogEntryType.from_model)

@@ -89,6 +89,13 @@ def to_connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]
 class ErrorCode(Enum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    VALIDATION_FAILED = "VALIDATION_FAILED"
+    REQUIRED = "REQUIRED"
+    INVALID_FORMAT = "INVALID_FORMAT"
+    TOO_SHORT = "TOO_SHORT"
+    TOO_LONG = "TOO_LONG"
+    EMAIL_TAKEN = "EMAIL_TAKEN"
+    INVALID_TOKEN = "INVALID_TOKEN"  # noqa: S105 - an error code
 
 
 @strawberry.interface(description="An expected failure of a mutation, returned as data.")

@@ -48,6 +48,8 @@ class UserType:
     role: Role = strawberry.field(description="What the user may do.")
     created_at: datetime = strawberry.field(description="When the account was created (UTC).")
     row: strawberry.Private[User]
+    # true when the payload describes the caller themself (sign-in and sign-up results)
+    is_self: strawberry.Private[bool] = False
 
     @strawberry.field(description="The organization the user acts for, if any.")
     async def organization(self, info: strawberry.Info[Context, None]) -> OrganizationType | None:
@@ -62,15 +64,15 @@ class UserType:
     ) -> Annotated["CandidateType", strawberry.lazy("schema.types.candidate")] | None:
         from schema.types.candidate import CandidateType
 
-        candidate_id = info.context.viewer.candidate_id
-        if candidate_id is None or info.context.viewer.user_id != self.row.id:
+        if not (self.is_self or info.context.viewer.user_id == self.row.id):
             return None
-        row = await info.context.loaders_at(info).candidate.load(candidate_id)
+        row = await info.context.loaders_at(info).candidate_by_user.load(self.row.id)
         return CandidateType.from_model(row) if row else None
 
     @classmethod
-    def from_model(cls, row: User) -> UserType:
+    def from_model(cls, row: User, *, is_self: bool = False) -> UserType:
         return cls(
+            is_self=is_self,
             id=strawberry.ID(str(row.id)),
             email=row.email,
             role=row.role,
