@@ -170,3 +170,38 @@ def can_view_document(viewer: Viewer, row: Document, related: bool) -> bool:
     if viewer.role is Role.CANDIDATE:
         return viewer.candidate_id is not None and row.candidate_id == viewer.candidate_id
     return False
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def can_create_candidates(viewer: Viewer) -> bool:
+    """Admins, recruiters and partners add candidates; candidates sign up through `register`."""
+    return viewer.is_admin or viewer.org_member
+
+
+def can_write_candidate(viewer: Viewer, row: Candidate) -> bool:
+    """The candidate themself, admins, and the organization that sourced the profile."""
+    if viewer.is_admin:
+        return True
+    if viewer.role is Role.CANDIDATE:
+        return row.user_id is not None and row.user_id == viewer.user_id
+    return viewer.org_member and row.sourced_by_organization_id == viewer.organization_id
+
+
+def can_write_job(viewer: Viewer, row: Job) -> bool:
+    """Admins, and recruiters and partners of the job's organization."""
+    if viewer.is_admin:
+        return True
+    return viewer.org_member and row.organization_id == viewer.organization_id
+
+
+def can_create_job_for(viewer: Viewer, organization_id: uuid.UUID) -> bool:
+    return viewer.is_admin or (viewer.org_member and viewer.organization_id == organization_id)
+
+
+def can_manage_application(viewer: Viewer, row: Application) -> bool:
+    """Moving an application along the pipeline: admins and recruiters of the job's org."""
+    if viewer.is_admin:
+        return True
+    return viewer.role is Role.RECRUITER and row.organization_id == viewer.organization_id

@@ -7,7 +7,14 @@ Hierarchy:
     ├── InvalidCredentialsError login with a wrong email or password
     ├── ValidationFailedError   inputs of a mutation are invalid (every field is named)
     ├── EmailTakenError         an account with this email exists
-    └── InvalidRefreshTokenError a refresh token is unknown, expired, revoked or reused
+    ├── InvalidRefreshTokenError a refresh token is unknown, expired, revoked or reused
+    ├── NotFoundError           missing or not visible (indistinguishable on purpose)
+    ├── ForbiddenError          visible, but the viewer may not do this
+    ├── AuthenticationRequiredError  the operation needs a signed-in user
+    ├── ConflictError           stale `version` (optimistic concurrency)
+    ├── DuplicateError          the object exists already
+    ├── InvalidTransitionError  an application move the pipeline does not allow
+    └── JobNotOpenError         the job accepts no applications
 
 Anything that is not a PublicError (or a GraphQL validation error) is masked as
 "Unexpected error." with the request id, and logged.
@@ -62,3 +69,53 @@ class EmailTakenError(PublicError):
 
 class InvalidRefreshTokenError(PublicError):
     code = "INVALID_TOKEN"
+
+
+class NotFoundError(PublicError):
+    """Missing, or not visible to the viewer (the two look the same)."""
+
+    code = "NOT_FOUND"
+
+
+class ForbiddenError(PublicError):
+    """The viewer may see the object (or act at all) but not do this."""
+
+    code = "FORBIDDEN"
+
+
+class AuthenticationRequiredError(PublicError):
+    code = "UNAUTHENTICATED"
+
+
+class ConflictError(PublicError):
+    """Optimistic concurrency: the object changed since the client read it."""
+
+    code = "CONFLICT"
+
+    def __init__(self, message: str, *, current_version: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.current_version = current_version
+
+
+class DuplicateError(PublicError):
+    """The object exists already; `existing_id` names it."""
+
+    code = "DUPLICATE"
+
+    def __init__(self, message: str, *, existing_id: Any, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.existing_id = existing_id
+
+
+class InvalidTransitionError(PublicError):
+    code = "INVALID_TRANSITION"
+
+    def __init__(self, message: str, *, from_stage: Any, to_stage: Any, allowed: list[Any]) -> None:
+        super().__init__(message, field="stage")
+        self.from_stage = from_stage
+        self.to_stage = to_stage
+        self.allowed = allowed
+
+
+class JobNotOpenError(PublicError):
+    code = "JOB_NOT_OPEN"

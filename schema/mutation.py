@@ -10,6 +10,9 @@ from resolvers import auth, identity
 from resolvers.auth import IssuedTokens
 from resolvers.context import Context
 from resolvers.errors import InvalidCredentialsError
+from schema.mutations.applications import ApplicationMutations
+from schema.mutations.candidates import CandidateMutations
+from schema.mutations.jobs import JobMutations
 from schema.types.common import ErrorCode, UserError
 from schema.types.errors import EmailTaken, InvalidRefreshToken, ValidationError
 from schema.types.organization import UserType
@@ -76,7 +79,7 @@ RefreshArg = Annotated[
 
 
 @strawberry.type(description="Changes to the recruiting graph.")
-class Mutation:
+class Mutation(CandidateMutations, JobMutations, ApplicationMutations):
     @strawberry.mutation(description="Sign in with email and password.")
     async def login(
         self,

@@ -96,6 +96,14 @@ class ErrorCode(Enum):
     TOO_LONG = "TOO_LONG"
     EMAIL_TAKEN = "EMAIL_TAKEN"
     INVALID_TOKEN = "INVALID_TOKEN"  # noqa: S105 - an error code
+    INVALID_VALUE = "INVALID_VALUE"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    CONFLICT = "CONFLICT"
+    DUPLICATE = "DUPLICATE"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    JOB_NOT_OPEN = "JOB_NOT_OPEN"
 
 
 @strawberry.interface(description="An expected failure of a mutation, returned as data.")

@@ -6,7 +6,17 @@ from typing import Any
 
 import strawberry
 
-from resolvers.errors import EmailTakenError, InvalidRefreshTokenError, ValidationFailedError
+from resolvers.errors import (
+    AuthenticationRequiredError,
+    ConflictError,
+    DuplicateError,
+    EmailTakenError,
+    ForbiddenError,
+    InvalidRefreshTokenError,
+    JobNotOpenError,
+    NotFoundError,
+    ValidationFailedError,
+)
 from schema.types.common import ErrorCode, UserError
 
 
@@ -64,4 +74,94 @@ class InvalidRefreshTokenHandler(
         )
 
 
-EXCEPTION_HANDLERS = (ValidationHandler(), EmailTakenHandler(), InvalidRefreshTokenHandler())
+@strawberry.type(description="The object does not exist or is not visible to you.")
+class NotFound(UserError):
+    pass
+
+
+@strawberry.type(description="You may not do this (your role or organization does not allow it).")
+class Forbidden(UserError):
+    pass
+
+
+@strawberry.type(description="Sign in first: send `Authorization: Bearer <accessToken>`.")
+class AuthenticationRequired(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The object changed since you read it (its `version` moved on); nothing was "
+    "changed. Read it again and retry."
+)
+class Conflict(UserError):
+    current_version: int = strawberry.field(description="The version now stored.")
+
+
+@strawberry.type(description="The object exists already.")
+class Duplicate(UserError):
+    existing_id: strawberry.ID = strawberry.field(description="Id of the existing object.")
+
+
+@strawberry.type(description="The job is not OPEN, so it accepts no applications.")
+class JobNotOpen(UserError):
+    pass
+
+
+def _simple(error_type: type[Any], code: ErrorCode) -> Any:
+    """A handler mapping a domain exception onto an error type with code/message/field."""
+
+    def handle(self: Any, exception: Any, *, field: Any, info: Any) -> Any:
+        return error_type(code=code, message=exception.message, field=exception.field)
+
+    return handle
+
+
+class NotFoundHandler(strawberry.ExceptionHandler[NotFoundError, NotFound]):
+    handle = _simple(NotFound, ErrorCode.NOT_FOUND)
+
+
+class ForbiddenHandler(strawberry.ExceptionHandler[ForbiddenError, Forbidden]):
+    handle = _simple(Forbidden, ErrorCode.FORBIDDEN)
+
+
+class AuthenticationRequiredHandler(
+    strawberry.ExceptionHandler[AuthenticationRequiredError, AuthenticationRequired]
+):
+    handle = _simple(AuthenticationRequired, ErrorCode.UNAUTHENTICATED)
+
+
+class JobNotOpenHandler(strawberry.ExceptionHandler[JobNotOpenError, JobNotOpen]):
+    handle = _simple(JobNotOpen, ErrorCode.JOB_NOT_OPEN)
+
+
+class ConflictHandler(strawberry.ExceptionHandler[ConflictError, Conflict]):
+    def handle(self, exception: ConflictError, *, field: Any, info: Any) -> Conflict:
+        return Conflict(
+            code=ErrorCode.CONFLICT,
+            message=exception.message,
+            field=exception.field,
+            current_version=exception.current_version,
+        )
+
+
+class DuplicateHandler(strawberry.ExceptionHandler[DuplicateError, Duplicate]):
+    def handle(self, exception: DuplicateError, *, field: Any, info: Any) -> Duplicate:
+        return Duplicate(
+            code=ErrorCode.DUPLICATE,
+            message=exception.message,
+            field=exception.field,
+            existing_id=strawberry.ID(str(exception.existing_id)),
+        )
+
+
+EXCEPTION_HANDLERS = (
+    ValidationHandler(),
+    EmailTakenHandler(),
+    InvalidRefreshTokenHandler(),
+    NotFoundHandler(),
+    ForbiddenHandler(),
+    AuthenticationRequiredHandler(),
+    JobNotOpenHandler(),
+    ConflictHandler(),
+    DuplicateHandler(),
+)

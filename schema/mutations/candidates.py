@@ -1,0 +1,10 @@
+"""Mutations of candidates."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class CandidateMutations:
+    pass

@@ -1,0 +1,10 @@
+"""Mutations of jobs."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class JobMutations:
+    pass
