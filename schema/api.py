@@ -24,6 +24,7 @@ from models.settings import Settings
 from resolvers.errors import PublicError
 from schema.cost import QueryCostLimiter
 from schema.mutation import Mutation
+from schema.mutations.applications import HANDLERS as APPLICATION_HANDLERS
 from schema.query import Query
 from schema.types.errors import EXCEPTION_HANDLERS
 
@@ -126,7 +127,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=(*EXCEPTION_HANDLERS, *APPLICATION_HANDLERS),
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: AddValidationRules(list(rules)),
