@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from models import migrate
 from models.db import count_statements, make_engine, make_session_factory, statement_counter
 from models.settings import Settings
+from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from schema.api import build_schema
 from schema.view import GRAPHIQL_ASSETS_PATH, REQUEST_ID, TalentgraphGraphQL
 
@@ -85,8 +86,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     count_statements(engine)
     session_factory = make_session_factory(engine)
+    rate_limiter: MemoryRateLimiter | RedisRateLimiter = (
+        RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
+    )
     graphql = TalentgraphGraphQL(
-        build_schema(settings), settings=settings, session_factory=session_factory
+        build_schema(settings),
+        settings=settings,
+        session_factory=session_factory,
+        rate_limiter=rate_limiter,
     )
     head = migrate.head_revision()
 
@@ -113,6 +120,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await engine.dispose()
+            if isinstance(rate_limiter, RedisRateLimiter):
+                await rate_limiter.close()
 
     routes: list[Any] = [
         Route(
@@ -141,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory
+    app.state.rate_limiter = rate_limiter
     return app
 
 

@@ -46,6 +46,11 @@ class Settings:
     db_pool_size: int = 20
     db_max_overflow: int = 0
     gc_gen0_threshold: int = 50_000
+    redis_url: str | None = None
+    rate_limit_user: int = 600  # requests per minute of a signed-in user
+    rate_limit_anonymous: int = 120  # requests per minute of one client address
+    login_attempts: int = 10  # login attempts per account (and 5x per address) in the window
+    login_window_seconds: int = 300
     broker_url: str = "stub://"
     log_level: str = "info"
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
@@ -97,6 +102,11 @@ class Settings:
             "db_pool_size": config("DB_POOL_SIZE", cast=int, default=20),
             "db_max_overflow": config("DB_MAX_OVERFLOW", cast=int, default=0),
             "gc_gen0_threshold": config("GC_GEN0_THRESHOLD", cast=int, default=50_000),
+            "redis_url": config("REDIS_URL", default="") or None,
+            "rate_limit_user": config("RATE_LIMIT_USER", cast=int, default=600),
+            "rate_limit_anonymous": config("RATE_LIMIT_ANONYMOUS", cast=int, default=120),
+            "login_attempts": config("LOGIN_ATTEMPTS", cast=int, default=10),
+            "login_window_seconds": config("LOGIN_WINDOW_SECONDS", cast=int, default=300),
             "broker_url": config("BROKER_URL", default="stub://"),
             "log_level": config("LOG_LEVEL", default="info"),
             "cors_origins": tuple(

@@ -21,7 +21,8 @@ from models.security import normalize_email, verify_password
 from models.settings import Settings
 from resolvers.audit import record
 from resolvers.context import Context
-from resolvers.errors import AuthenticationError, InvalidCredentialsError
+from resolvers.errors import AuthenticationError, InvalidCredentialsError, RateLimitedError
+from resolvers.ratelimit import Limit
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
@@ -108,6 +109,7 @@ def hash_refresh_token(token: str) -> str:
 
 async def login(ctx: Context, email: str, password: str) -> IssuedTokens:
     """Check the password and issue an access token and a new refresh-token family."""
+    await limit_login_attempts(ctx, normalize_email(email))
     async with ctx.session_factory() as session:
         user = (
             await session.exec(select(User).where(col(User.email) == normalize_email(email)))
@@ -120,6 +122,22 @@ async def login(ctx: Context, email: str, password: str) -> IssuedTokens:
         record(session, ctx, "auth.login", "User", user.id, actor_id=user.id)
         await session.commit()
     return issue_tokens(ctx.settings, user, refresh)
+
+
+async def limit_login_attempts(ctx: Context, email: str) -> None:
+    """Per account and per client address, counted per attempt (aliases included, G-14)."""
+    if ctx.rate_limiter is None:
+        return
+    settings = ctx.settings
+    per_account = Limit(settings.login_attempts, settings.login_window_seconds)
+    per_address = Limit(settings.login_attempts * 5, settings.login_window_seconds)
+    for key, limit in (
+        (f"login:email:{email}", per_account),
+        (f"login:ip:{ctx.client_ip}", per_address),
+    ):
+        wait = await ctx.rate_limiter.hit(key, limit)
+        if wait is not None:
+            raise RateLimitedError("Too many sign-in attempts; try again later", retry_after=wait)
 
 
 def new_refresh_token(

@@ -21,6 +21,7 @@ class Context:
     loaders: Loaders
     request_id: str
     client_ip: str | None = None
+    rate_limiter: Any = None
 
     def loaders_at(self, info: Any, *, parent: bool = False) -> LoaderSet:
         """The loaders of the field being resolved, or of its parent object (see `Loaders`).

@@ -14,7 +14,8 @@ Hierarchy:
     ├── ConflictError           stale `version` (optimistic concurrency)
     ├── DuplicateError          the object exists already
     ├── InvalidTransitionError  an application move the pipeline does not allow
-    └── JobNotOpenError         the job accepts no applications
+    ├── JobNotOpenError         the job accepts no applications
+    └── RateLimitedError        too many requests; `retry_after` says how long to wait
 
 Anything that is not a PublicError (or a GraphQL validation error) is masked as
 "Unexpected error." with the request id, and logged.
@@ -119,3 +120,11 @@ class InvalidTransitionError(PublicError):
 
 class JobNotOpenError(PublicError):
     code = "JOB_NOT_OPEN"
+
+
+class RateLimitedError(PublicError):
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

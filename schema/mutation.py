@@ -14,7 +14,7 @@ from schema.mutations.applications import ApplicationMutations
 from schema.mutations.candidates import CandidateMutations
 from schema.mutations.jobs import JobMutations
 from schema.types.common import ErrorCode, UserError
-from schema.types.errors import EmailTaken, InvalidRefreshToken, ValidationError
+from schema.types.errors import EmailTaken, InvalidRefreshToken, RateLimited, ValidationError
 from schema.types.organization import UserType
 
 Info = strawberry.Info[Context, None]
@@ -46,7 +46,7 @@ class LogoutSuccess:
 
 
 LoginResult = Annotated[
-    LoginSuccess | InvalidCredentials,
+    LoginSuccess | InvalidCredentials | RateLimited,
     strawberry.union("LoginResult", description="Result of `login`."),
 ]
 RegisterResult = Annotated[

@@ -21,6 +21,7 @@ from models.settings import Settings
 from resolvers.auth import authenticate
 from resolvers.context import Context
 from resolvers.errors import AuthenticationError
+from resolvers.ratelimit import Limit, RateLimiter, retry_after_header
 
 logger = logging.getLogger("talentgraph.graphiql")
 
@@ -56,7 +57,14 @@ def offline_graphiql_html(template: str) -> str:
 
 
 class TalentgraphGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: Any, *, settings: Settings, session_factory: SessionFactory) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        settings: Settings,
+        session_factory: SessionFactory,
+        rate_limiter: RateLimiter | None = None,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -66,6 +74,7 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.session_factory = session_factory
+        self.rate_limiter = rate_limiter
         self.offline_ide: str | None = None
         if settings.graphiql:
             if graphiql_assets_present(settings.graphiql_dir):
@@ -93,7 +102,39 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
                 await response(scope, receive, send)
                 return
             scope.setdefault("state", {})["viewer"] = viewer
+            wait = await self._over_limit(viewer, request)
+            if wait is not None:
+                seconds = retry_after_header(wait)
+                response = JSONResponse(
+                    {
+                        "errors": [
+                            {
+                                "message": "Too many requests; try again later",
+                                "extensions": {
+                                    "code": "RATE_LIMITED",
+                                    "retryAfterSeconds": int(seconds),
+                                },
+                            }
+                        ]
+                    },
+                    status_code=429,
+                    headers={"Retry-After": seconds},
+                )
+                await response(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
+
+    async def _over_limit(self, viewer: Viewer, request: Request) -> float | None:
+        """Requests per minute of a user, or of a client address when anonymous."""
+        if self.rate_limiter is None or (request.method == "GET" and not request.query_params):
+            return None  # GraphiQL page loads are not API calls
+        if viewer.user_id is not None:
+            key, per_minute = f"req:user:{viewer.user_id}", self.settings.rate_limit_user
+        else:
+            client = request.client.host if request.client else "unknown"
+            key, per_minute = f"req:ip:{client}", self.settings.rate_limit_anonymous
+        wait: float | None = await self.rate_limiter.hit(key, Limit(per_minute, 60))
+        return wait
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         state = request.scope.get("state", {})
@@ -108,6 +149,7 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
             loaders=Loaders(self.session_factory, viewer),
             request_id=state.get("request_id", ""),
             client_ip=client.host if client else None,
+            rate_limiter=self.rate_limiter,
         )
 
     async def process_result(self, request: Any, result: Any) -> GraphQLHTTPResponse:

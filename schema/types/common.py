@@ -104,6 +104,7 @@ class ErrorCode(Enum):
     DUPLICATE = "DUPLICATE"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     JOB_NOT_OPEN = "JOB_NOT_OPEN"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 @strawberry.interface(description="An expected failure of a mutation, returned as data.")

@@ -15,8 +15,10 @@ from resolvers.errors import (
     InvalidRefreshTokenError,
     JobNotOpenError,
     NotFoundError,
+    RateLimitedError,
     ValidationFailedError,
 )
+from resolvers.ratelimit import retry_after_header
 from schema.types.common import ErrorCode, UserError
 
 
@@ -107,6 +109,28 @@ class JobNotOpen(UserError):
     pass
 
 
+@strawberry.type(description="Too many requests; wait `retryAfterSeconds` before trying again.")
+class RateLimited(UserError):
+    retry_after_seconds: int = strawberry.field(description="Seconds to wait.")
+
+
+class RateLimitedHandler(strawberry.ExceptionHandler[RateLimitedError, RateLimited]):
+    """Also answers HTTP 429 with `Retry-After`, so generic clients back off too."""
+
+    def handle(self, exception: RateLimitedError, *, field: Any, info: Any) -> RateLimited:
+        seconds = int(retry_after_header(exception.retry_after))
+        response = info.context.response
+        if response is not None:
+            response.status_code = 429
+            response.headers["Retry-After"] = str(seconds)
+        return RateLimited(
+            code=ErrorCode.RATE_LIMITED,
+            message=exception.message,
+            field=None,
+            retry_after_seconds=seconds,
+        )
+
+
 def _simple(error_type: type[Any], code: ErrorCode) -> Any:
     """A handler mapping a domain exception onto an error type with code/message/field."""
 
@@ -164,4 +188,5 @@ EXCEPTION_HANDLERS = (
     JobNotOpenHandler(),
     ConflictHandler(),
     DuplicateHandler(),
+    RateLimitedHandler(),
 )
