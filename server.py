@@ -182,7 +182,12 @@ async def _seed_if_empty(settings: Settings, force: bool = False) -> None:
 
 
 async def _create_user(
-    settings: Settings, email: str, role: str, password: str, organization: str | None
+    settings: Settings,
+    email: str,
+    role: str,
+    password: str | None,
+    organization: str | None,
+    external_subject: str | None = None,
 ) -> str:
     from sqlmodel import col, select
 
@@ -205,7 +210,8 @@ async def _create_user(
                 org_id = org.id
             user = User(
                 email=normalize_email(email),
-                password_hash=hash_password(password),
+                password_hash=hash_password(password) if password else None,
+                external_subject=external_subject,
                 role=Role(role),
                 organization_id=org_id,
             )
@@ -289,6 +295,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     user.add_argument("--role", required=True, choices=["ADMIN", "RECRUITER", "PARTNER"])
     user.add_argument("--organization", help="organization slug (recruiters, partners)")
     user.add_argument("--password", help="prompted for when omitted")
+    user.add_argument(
+        "--external-subject",
+        help="`sub` of the user's tokens from the external identity provider (OIDC_*); "
+        "such users need no password",
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     logging.basicConfig(
@@ -301,9 +312,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif command == "seed-demo":
         asyncio.run(_seed_if_empty(settings, force=args.force))
     elif command == "create-user":
-        password = args.password or getpass.getpass("Password: ")
+        password = args.password
+        if password is None and args.external_subject is None:
+            password = getpass.getpass("Password: ")
         user_id = asyncio.run(
-            _create_user(settings, args.email, args.role, password, args.organization)
+            _create_user(
+                settings,
+                args.email,
+                args.role,
+                password,
+                args.organization,
+                args.external_subject,
+            )
         )
         print(f"Created {args.role} {args.email} ({user_id})")
     else:

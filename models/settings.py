@@ -47,6 +47,9 @@ class Settings:
     db_max_overflow: int = 0
     gc_gen0_threshold: int = 50_000
     redis_url: str | None = None
+    oidc_issuer: str | None = None  # external identity provider (optional)
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
     rate_limit_user: int = 600  # requests per minute of a signed-in user
     rate_limit_anonymous: int = 120  # requests per minute of one client address
     login_attempts: int = 10  # login attempts per account (and 5x per address) in the window
@@ -103,6 +106,9 @@ class Settings:
             "db_max_overflow": config("DB_MAX_OVERFLOW", cast=int, default=0),
             "gc_gen0_threshold": config("GC_GEN0_THRESHOLD", cast=int, default=50_000),
             "redis_url": config("REDIS_URL", default="") or None,
+            "oidc_issuer": config("OIDC_ISSUER", default="") or None,
+            "oidc_audience": config("OIDC_AUDIENCE", default="") or None,
+            "oidc_jwks_url": config("OIDC_JWKS_URL", default="") or None,
             "rate_limit_user": config("RATE_LIMIT_USER", cast=int, default=600),
             "rate_limit_anonymous": config("RATE_LIMIT_ANONYMOUS", cast=int, default=120),
             "login_attempts": config("LOGIN_ATTEMPTS", cast=int, default=10),

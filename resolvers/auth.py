@@ -22,6 +22,7 @@ from models.settings import Settings
 from resolvers.audit import record
 from resolvers.context import Context
 from resolvers.errors import AuthenticationError, InvalidCredentialsError, RateLimitedError
+from resolvers.external_idp import ExternalIdentityProvider
 from resolvers.ratelimit import Limit
 
 ALGORITHM = "HS256"
@@ -71,25 +72,36 @@ def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
 
 
 async def authenticate(
-    settings: Settings, session_factory: SessionFactory, authorization: str | None
+    settings: Settings,
+    session_factory: SessionFactory,
+    authorization: str | None,
+    external: ExternalIdentityProvider | None = None,
 ) -> Viewer:
-    """Turn an `Authorization` header into a viewer; no header means anonymous."""
+    """Turn an `Authorization` header into a viewer; no header means anonymous.
+
+    Our own HS256 tokens name the user id; tokens of the configured external provider
+    (RS256/ES256) name an external subject linked to a user.
+    """
     if not authorization:
         return ANONYMOUS
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         raise AuthenticationError("Authorization must be 'Bearer <access token>'")
-    claims = decode_access_token(settings, token.strip())
-    try:
-        user_id = uuid.UUID(claims["sub"])
-    except (ValueError, TypeError) as exc:
-        raise AuthenticationError("Invalid or expired access token") from exc
+    if external is not None and external.accepts(token):
+        match = col(User.external_subject) == await external.subject(token)
+    else:
+        claims = decode_access_token(settings, token)
+        try:
+            match = col(User.id) == uuid.UUID(claims["sub"])
+        except (ValueError, TypeError) as exc:
+            raise AuthenticationError("Invalid or expired access token") from exc
     async with session_factory() as session:
         row = (
             await session.exec(
                 select(User, col(Candidate.id))
                 .outerjoin(Candidate, col(Candidate.user_id) == col(User.id))
-                .where(col(User.id) == user_id)
+                .where(match)
             )
         ).first()
     if row is None or not row[0].is_active:

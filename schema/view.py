@@ -21,6 +21,7 @@ from models.settings import Settings
 from resolvers.auth import authenticate
 from resolvers.context import Context
 from resolvers.errors import AuthenticationError
+from resolvers.external_idp import ExternalIdentityProvider
 from resolvers.ratelimit import Limit, RateLimiter, retry_after_header
 
 logger = logging.getLogger("talentgraph.graphiql")
@@ -75,6 +76,11 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.session_factory = session_factory
         self.rate_limiter = rate_limiter
+        self.external: ExternalIdentityProvider | None = None
+        if settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_url:
+            self.external = ExternalIdentityProvider(
+                settings.oidc_issuer, settings.oidc_audience, settings.oidc_jwks_url
+            )
         self.offline_ide: str | None = None
         if settings.graphiql:
             if graphiql_assets_present(settings.graphiql_dir):
@@ -91,7 +97,10 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
             request = Request(scope)
             try:
                 viewer = await authenticate(
-                    self.settings, self.session_factory, request.headers.get("authorization")
+                    self.settings,
+                    self.session_factory,
+                    request.headers.get("authorization"),
+                    self.external,
                 )
             except AuthenticationError as exc:
                 response = JSONResponse(
