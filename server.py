@@ -114,14 +114,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse({"status": "ok", "database": "ok", "migration": current})
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         tune_gc(settings.gc_gen0_threshold)
         try:
             yield
         finally:
-            await engine.dispose()
-            if isinstance(rate_limiter, RedisRateLimiter):
-                await rate_limiter.close()
+            await close_app(app)
 
     routes: list[Any] = [
         Route(
@@ -152,6 +150,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.session_factory = session_factory
     app.state.rate_limiter = rate_limiter
     return app
+
+
+async def close_app(app: Starlette) -> None:
+    """Release what `create_app` opened: the connection pool and the Redis client."""
+    await app.state.engine.dispose()
+    if isinstance(app.state.rate_limiter, RedisRateLimiter):
+        await app.state.rate_limiter.close()
 
 
 # --- command line -----------------------------------------------------------------------------

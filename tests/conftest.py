@@ -88,11 +88,11 @@ def settings(database_url: str, tmp_path: Path, clean_database: None) -> Setting
 
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
-    from server import create_app
+    from server import close_app, create_app
 
     application = create_app(settings)
     yield application
-    await application.state.engine.dispose()
+    await close_app(application)
 
 
 @pytest.fixture

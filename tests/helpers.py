@@ -43,8 +43,8 @@ BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 
 @asynccontextmanager
 async def variant_client(settings: Settings, **changes: Any) -> AsyncIterator[httpx2.AsyncClient]:
-    """The real app built with other settings (its engine disposed afterwards)."""
-    from server import create_app
+    """The real app built with other settings (closed afterwards)."""
+    from server import close_app, create_app
 
     app = create_app(dataclasses.replace(settings, **changes))
     try:
@@ -52,7 +52,7 @@ async def variant_client(settings: Settings, **changes: Any) -> AsyncIterator[ht
         async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
     finally:
-        await app.state.engine.dispose()
+        await close_app(app)
 
 
 @dataclass

@@ -15,7 +15,7 @@ import pytest
 
 from models import migrate
 from models.settings import ROOT, Settings
-from server import create_app
+from server import close_app, create_app
 from tests.helpers import gql
 
 JWT_SECRET = "cli-test-secret-0123456789abcdef0123456789"
@@ -136,7 +136,7 @@ async def test_created_admin_can_log_in(tmp_path, db_path, migrated):
             me = await gql(c, ME, token=token)
             wrong = await gql(c, LOGIN, {"email": "ops.admin@example.org", "password": "pw2"})
     finally:
-        await app.state.engine.dispose()
+        await close_app(app)
     # then
     assert login.errors == []
     assert login.data["login"]["__typename"] == "LoginSuccess"
