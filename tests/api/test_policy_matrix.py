@@ -2,7 +2,8 @@
 
 A new query or mutation without an entry in ROOT_POLICY fails `test_every_root_field_has_a_policy`,
 so access is decided before a field ships. Role-by-role behaviour of each field is tested in
-test_policy.py (reads) and the mutation test modules.
+test_policy.py (reads: every query field and nested edge per role) and
+test_mutation_matrix.py (writes: every mutation per role, on owned and foreign objects).
 """
 
 from __future__ import annotations
