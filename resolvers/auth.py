@@ -21,7 +21,12 @@ from models.security import normalize_email, verify_password
 from models.settings import Settings
 from resolvers.audit import record
 from resolvers.context import Context
-from resolvers.errors import AuthenticationError, InvalidCredentialsError, RateLimitedError
+from resolvers.errors import (
+    AuthenticationError,
+    InvalidCredentialsError,
+    MalformedAuthorizationError,
+    RateLimitedError,
+)
 from resolvers.external_idp import ExternalIdentityProvider
 from resolvers.ratelimit import Limit
 
@@ -87,7 +92,7 @@ async def authenticate(
     scheme, _, token = authorization.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise AuthenticationError("Authorization must be 'Bearer <access token>'")
+        raise MalformedAuthorizationError("Authorization must be 'Bearer <access token>'")
     if external is not None and external.accepts(token):
         match = col(User.external_subject) == await external.subject(token)
     else:

@@ -4,6 +4,7 @@ Hierarchy:
     PublicError                 message and code are safe to show to any client
     ├── BadUserInputError       an argument is invalid (`field` names it)
     ├── AuthenticationError     a bearer token was sent but is invalid or expired
+    │   └── MalformedAuthorizationError  the header is not `Bearer <token>`
     ├── InvalidCredentialsError login with a wrong email or password
     ├── ValidationFailedError   inputs of a mutation are invalid (every field is named)
     ├── EmailTakenError         an account with this email exists
@@ -48,6 +49,10 @@ class BadUserInputError(PublicError):
 
 class AuthenticationError(PublicError):
     code = "UNAUTHENTICATED"
+
+
+class MalformedAuthorizationError(AuthenticationError):
+    """The `Authorization` header is not `Bearer <token>` (RFC 6750 `invalid_request`)."""
 
 
 class InvalidCredentialsError(PublicError):

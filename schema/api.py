@@ -110,6 +110,16 @@ class _DirectiveCounter(Visitor):
         self.count += 1
 
 
+class TalentgraphSchema(strawberry.Schema):
+    """strawberry logs every error at ERROR with a traceback, so any client could flood the
+    logs with typos. Client errors are the client's business (DEBUG); unexpected ones are
+    logged once, with the request id, by `PublicErrors` when it masks them."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        for error in errors:
+            logger.debug("client error: %s", error.message)
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     max_depth = settings.max_query_depth if settings else Settings.max_query_depth
     max_aliases = settings.max_aliases if settings else Settings.max_aliases
@@ -123,7 +133,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     )
-    return strawberry.Schema(
+    return TalentgraphSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True),

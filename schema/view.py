@@ -20,7 +20,7 @@ from models.db import SessionFactory
 from models.settings import Settings
 from resolvers.auth import authenticate
 from resolvers.context import Context
-from resolvers.errors import AuthenticationError
+from resolvers.errors import AuthenticationError, MalformedAuthorizationError
 from resolvers.external_idp import ExternalIdentityProvider
 from resolvers.ratelimit import Limit, RateLimiter, retry_after_header
 
@@ -103,10 +103,15 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
                     self.external,
                 )
             except AuthenticationError as exc:
+                reason = (
+                    "invalid_request"
+                    if isinstance(exc, MalformedAuthorizationError)
+                    else "invalid_token"
+                )
                 response = JSONResponse(
                     {"errors": [{"message": exc.message, "extensions": exc.extensions}]},
                     status_code=401,
-                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                    headers={"WWW-Authenticate": f'Bearer error="{reason}"'},
                 )
                 await response(scope, receive, send)
                 return

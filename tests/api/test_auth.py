@@ -90,12 +90,14 @@ async def me(client, authorization: str | None):
     return await client.post("/graphql", json={"query": ME}, headers=headers)
 
 
-def assert_unauthenticated(response, message: str = TOKEN_REJECTED) -> None:
+def assert_unauthenticated(
+    response, message: str = TOKEN_REJECTED, reason: str = "invalid_token"
+) -> None:
     assert response.status_code == 401
     assert response.json() == {
         "errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]
     }
-    assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+    assert response.headers["www-authenticate"] == f'Bearer error="{reason}"'
 
 
 async def set_user(db, user: User, **values: Any) -> None:
@@ -206,7 +208,10 @@ async def test_malformed_authorization_header_is_401(client, header):
     # when
     response = await me(client, header)
     # then
-    assert_unauthenticated(response, "Authorization must be 'Bearer <access token>'")
+    # RFC 6750 section 3.1: a malformed request is `invalid_request`, not `invalid_token`
+    assert_unauthenticated(
+        response, "Authorization must be 'Bearer <access token>'", reason="invalid_request"
+    )
 
 
 @pytest.mark.parametrize(

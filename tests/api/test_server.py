@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from datetime import date
@@ -389,3 +390,13 @@ async def test_g19_no_tracing_extensions(client):
     body = response.json()
     assert body == {"data": {"__typename": "Query"}}
     assert "tracing" not in body.get("extensions", {})
+
+
+async def test_client_errors_are_not_logged_as_errors(client, caplog):
+    # given: a flood of typos must not fill the error log with tracebacks
+    caplog.set_level(logging.DEBUG)
+    # when
+    for document in ("query {", "{ jobz { id } }", "{ jobs(first: -1) { totalCount } }"):
+        await gql(client, document)
+    # then
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
