@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from loaders.base import ByIdLoader, ByParentLoader
 from models.job import Job, JobSkill
-from models.organization import Organization, User
+from models.organization import Organization
 from models.skill import Skill
 
 
@@ -21,10 +21,6 @@ class JobByIdLoader(ByIdLoader[Job]):
 
 class OrganizationByIdLoader(ByIdLoader[Organization]):
     model = Organization
-
-
-class UserByIdLoader(ByIdLoader[User]):
-    model = User
 
 
 class JobSkillsByJobIdLoader(ByParentLoader[JobSkill]):

@@ -12,8 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx2
+from sqlmodel import col, select
 
 from models.application import Application, ApplicationEvent
+from models.audit import AuditLog
 from models.candidate import Candidate, CandidateSkill, Certification, Education, WorkExperience
 from models.db import SessionFactory
 from models.document import Document
@@ -280,3 +282,33 @@ def make_document_row(candidate: Candidate, organization_id: uuid.UUID | None) -
         storage_key=key,
         status=DocumentStatus.PARSED,
     )
+
+
+async def audit_rows(db: SessionFactory, action: str | None = None) -> list[AuditLog]:
+    """Audit rows, oldest first (optionally of one action)."""
+    statement = select(AuditLog).order_by(col(AuditLog.created_at))
+    if action is not None:
+        statement = statement.where(col(AuditLog.action) == action)
+    async with db() as session:
+        return list((await session.exec(statement)).all())
+
+
+async def audit_actions(db: SessionFactory) -> list[str]:
+    return [row.action for row in await audit_rows(db)]
+
+
+async def stored(db: SessionFactory, model: Any, object_id: Any) -> Any:
+    """The row as the database holds it now (fails when it is gone)."""
+    async with db() as session:
+        row = await session.get(model, uuid.UUID(str(object_id)))
+    assert row is not None
+    return row
+
+
+async def recruiter_token(
+    db: SessionFactory, settings: Settings, org: Organization | None = None
+) -> tuple[Organization, str]:
+    """A recruiter of `org` (a new organization by default) and their access token."""
+    org = org or await make_org(db)
+    user = await make_user(db, Role.RECRUITER, org)
+    return org, token_for(settings, user)

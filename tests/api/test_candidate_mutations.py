@@ -6,21 +6,23 @@ import asyncio
 import uuid
 from datetime import date, timedelta
 
-from sqlmodel import col, func, select
+from sqlmodel import func, select
 
 from models.application import Application, ApplicationEvent
-from models.audit import AuditLog
 from models.candidate import Candidate, CandidateSkill, Certification, Education, WorkExperience
 from models.document import Document
 from models.enums import OrganizationKind, Role
 from models.evaluation import Evaluation
 from tests.helpers import (
+    audit_rows,
     gql,
     make_application,
     make_candidate,
     make_job,
     make_org,
     make_user,
+    recruiter_token,
+    stored,
     token_for,
 )
 
@@ -69,32 +71,14 @@ mutation ($id: ID!) {
 """
 
 
-async def _audit(db) -> list[AuditLog]:
-    async with db() as session:
-        return list((await session.exec(select(AuditLog).order_by(col(AuditLog.created_at)))).all())
-
-
 async def _count(db, model) -> int:
     async with db() as session:
         return (await session.exec(select(func.count()).select_from(model))).one()
 
 
-async def _stored(db, candidate_id) -> Candidate:
-    async with db() as session:
-        row = await session.get(Candidate, uuid.UUID(str(candidate_id)))
-    assert row is not None
-    return row
-
-
-async def _recruiter(db, settings, org=None):
-    org = org or await make_org(db)
-    user = await make_user(db, Role.RECRUITER, org)
-    return org, token_for(settings, user)
-
-
 async def test_recruiter_creates_a_normalized_internal_candidate(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     profile = {
         "firstName": " Ada ",
         "lastName": "Lovelace",
@@ -126,13 +110,13 @@ async def test_recruiter_creates_a_normalized_internal_candidate(db, client, set
         "version": 1,
         "sourcedBy": {"id": str(org.id)},
     }
-    row = await _stored(db, candidate["id"])
+    row = await stored(db, Candidate, candidate["id"])
     assert (row.email, row.phone, row.sourced_by_organization_id) == (
         "ada@example.org",
         "+4915123456789",
         org.id,
     )
-    [audit] = await _audit(db)
+    [audit] = await audit_rows(db)
     assert (audit.action, audit.entity_type, audit.entity_id) == (
         "candidate.create",
         "Candidate",
@@ -164,7 +148,7 @@ async def test_partner_and_admin_candidates_get_their_sources(db, client, settin
 
 async def test_create_candidate_names_every_invalid_field_and_writes_nothing(db, client, settings):
     # given
-    _, token = await _recruiter(db, settings)
+    _, token = await recruiter_token(db, settings)
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     profile = {
         "firstName": "  ",
@@ -190,12 +174,12 @@ async def test_create_candidate_names_every_invalid_field_and_writes_nothing(db,
         {"field": "input.source", "code": "INVALID_VALUE"},
     ]
     assert await _count(db, Candidate) == 0
-    assert await _audit(db) == []
+    assert await audit_rows(db) == []
 
 
 async def test_unparsable_phone_and_ancient_birth_date_are_rejected(db, client, settings):
     # given
-    _, token = await _recruiter(db, settings)
+    _, token = await recruiter_token(db, settings)
     profile = {
         "firstName": "A",
         "lastName": "B",
@@ -226,12 +210,12 @@ async def test_create_candidate_needs_a_signed_in_non_candidate(db, client, sett
     }
     assert as_candidate.data["createCandidate"] == {"__typename": "Forbidden", "code": "FORBIDDEN"}
     assert await _count(db, Candidate) == 1
-    assert await _audit(db) == []
+    assert await audit_rows(db) == []
 
 
 async def test_create_with_a_known_email_or_phone_is_a_duplicate(db, client, settings):
     # given
-    _, token = await _recruiter(db, settings)
+    _, token = await recruiter_token(db, settings)
     existing = await make_candidate(db, email="known@example.org", phone="+4915123456789")
     # when
     by_email = await gql(
@@ -256,12 +240,12 @@ async def test_create_with_a_known_email_or_phone_is_a_duplicate(db, client, set
     assert by_phone.data["createCandidate"]["field"] == "input.phone"
     assert by_phone.data["createCandidate"]["existingId"] == str(existing.id)
     assert await _count(db, Candidate) == 1
-    assert await _audit(db) == []
+    assert await audit_rows(db) == []
 
 
 async def test_fifty_concurrent_creates_with_one_email_make_one_candidate(db, client, settings):
     # given
-    _, token = await _recruiter(db, settings)
+    _, token = await recruiter_token(db, settings)
     spellings = [
         f"{' ' * (i % 3)}Race{'@EXAMPLE.org' if i % 2 else '@example.ORG'}" for i in range(50)
     ]
@@ -281,12 +265,12 @@ async def test_fifty_concurrent_creates_with_one_email_make_one_candidate(db, cl
     assert {d["existingId"] for d in duplicates} == {created[0]["candidate"]["id"]}
     assert {d["field"] for d in duplicates} == {"input.email"}
     assert await _count(db, Candidate) == 1
-    assert [a.action for a in await _audit(db)] == ["candidate.create"]
+    assert [a.action for a in await audit_rows(db)] == ["candidate.create"]
 
 
 async def test_update_changes_only_the_given_fields(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     candidate = await make_candidate(db, sourced_by=org, headline="Old", location="Berlin")
     # when
     result = await gql(
@@ -312,16 +296,16 @@ async def test_update_changes_only_the_given_fields(db, client, settings):
     assert updated["firstName"] == candidate.first_name
     assert updated["email"] == candidate.email
     assert updated["updatedAt"] > candidate.updated_at.isoformat()
-    row = await _stored(db, candidate.id)
+    row = await stored(db, Candidate, candidate.id)
     assert (row.headline, row.version, row.phone) == ("New", 2, "+16502530000")
-    [audit] = await _audit(db)
+    [audit] = await audit_rows(db)
     assert audit.action == "candidate.update"
     assert audit.details == {"fields": ["headline", "phone", "summary"]}
 
 
 async def test_update_with_a_stale_version_conflicts_and_changes_nothing(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     candidate = await make_candidate(db, sourced_by=org, version=3, headline="Kept")
     # when
     result = await gql(
@@ -337,16 +321,16 @@ async def test_update_with_a_stale_version_conflicts_and_changes_nothing(db, cli
         "field": "version",
         "currentVersion": 3,
     }
-    row = await _stored(db, candidate.id)
+    row = await stored(db, Candidate, candidate.id)
     assert (row.headline, row.version) == ("Kept", 3)
-    assert await _audit(db) == []
+    assert await audit_rows(db) == []
 
 
 async def test_racing_updates_with_one_version_make_one_success_and_one_conflict(
     db, client, settings
 ):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     candidate = await make_candidate(db, sourced_by=org)
     # when
     results = await asyncio.gather(
@@ -368,14 +352,14 @@ async def test_racing_updates_with_one_version_make_one_success_and_one_conflict
         for r in results
         if r.data["updateCandidate"]["__typename"] == "UpdateCandidateSuccess"
     )
-    row = await _stored(db, candidate.id)
+    row = await stored(db, Candidate, candidate.id)
     assert (row.version, row.headline) == (2, winner["headline"])
-    assert [a.action for a in await _audit(db)] == ["candidate.update"]
+    assert [a.action for a in await audit_rows(db)] == ["candidate.update"]
 
 
 async def test_update_rejects_invalid_and_taken_values(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     candidate = await make_candidate(db, sourced_by=org)
     other = await make_candidate(db, email="other@example.org")
     # when
@@ -402,8 +386,8 @@ async def test_update_rejects_invalid_and_taken_values(db, client, settings):
         "field": "input.email",
         "existingId": str(other.id),
     }
-    assert (await _stored(db, candidate.id)).version == 1
-    assert await _audit(db) == []
+    assert (await stored(db, Candidate, candidate.id)).version == 1
+    assert await audit_rows(db) == []
 
 
 async def test_update_is_authorized_on_the_candidate(db, client, settings):
@@ -413,7 +397,7 @@ async def test_update_is_authorized_on_the_candidate(db, client, settings):
     candidate = await make_candidate(db, sourced_by=org_a, user=own_user)
     other_user = await make_user(db, Role.CANDIDATE)
     await make_candidate(db, user=other_user)
-    _, other_recruiter = await _recruiter(db, settings)
+    _, other_recruiter = await recruiter_token(db, settings)
     other_partner = await make_user(db, Role.PARTNER, await make_org(db, OrganizationKind.PARTNER))
     change = {"id": str(candidate.id), "version": 1, "input": {"headline": "Mine"}}
     # when
@@ -433,12 +417,12 @@ async def test_update_is_authorized_on_the_candidate(db, client, settings):
     assert random.data["updateCandidate"] == not_found
     assert malformed.data["updateCandidate"] == not_found
     assert own.data["updateCandidate"]["candidate"]["headline"] == "Mine"
-    assert [a.action for a in await _audit(db)] == ["candidate.update"]
+    assert [a.action for a in await audit_rows(db)] == ["candidate.update"]
 
 
 async def test_delete_erases_the_candidate_and_everything_attached(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     candidate = await make_candidate(db, sourced_by=org)
     job = await make_job(db, org)
     await make_application(db, candidate, job, with_extras=True)
@@ -464,21 +448,21 @@ async def test_delete_erases_the_candidate_and_everything_attached(db, client, s
         (Evaluation, 1),
     ):
         assert await _count(db, model) == left, model
-    [audit] = await _audit(db)
+    [audit] = await audit_rows(db)
     assert (audit.action, audit.entity_id) == ("candidate.delete", str(candidate.id))
 
 
 async def test_delete_by_a_recruiter_of_another_organization_is_forbidden(db, client, settings):
     # given
     candidate = await make_candidate(db, sourced_by=await make_org(db))
-    _, token = await _recruiter(db, settings)
+    _, token = await recruiter_token(db, settings)
     # when
     result = await gql(client, DELETE, {"id": str(candidate.id)}, token)
     # then
     assert result.data["deleteCandidate"] == {"__typename": "Forbidden", "code": "FORBIDDEN"}
     assert await _count(db, Candidate) == 1
     assert await _count(db, CandidateSkill) == 0
-    assert await _audit(db) == []
+    assert await audit_rows(db) == []
 
 
 SECTION_RESULT = """
@@ -576,7 +560,7 @@ async def test_education_is_added_replaced_and_removed(db, client, settings):
     assert removed.data["removeEducation"]["candidate"]["education"] == []
     assert removed.data["removeEducation"]["candidate"]["version"] == 4
     assert await _count(db, Education) == 0
-    assert [a.action for a in await _audit(db)] == [
+    assert [a.action for a in await audit_rows(db)] == [
         "candidate.education.add",
         "candidate.education.update",
         "candidate.education.remove",
@@ -637,8 +621,8 @@ async def test_section_dates_must_be_ordered(db, client, settings):
         {"field": "input.credentialUrl", "code": "INVALID_FORMAT"},
         {"field": "input.expiryDate", "code": "INVALID_VALUE"},
     ]
-    assert (await _stored(db, candidate.id)).version == 1
-    assert await _audit(db) == []
+    assert (await stored(db, Candidate, candidate.id)).version == 1
+    assert await audit_rows(db) == []
 
 
 async def test_experience_and_certifications_round_trip(db, client, settings):
@@ -679,7 +663,7 @@ async def test_experience_and_certifications_round_trip(db, client, settings):
     assert gone_job.data["removeWorkExperience"]["candidate"]["experience"] == []
     assert gone_cert.data["removeCertification"]["candidate"]["certifications"] == []
     assert gone_cert.data["removeCertification"]["candidate"]["version"] == 7
-    assert len(await _audit(db)) == 6
+    assert len(await audit_rows(db)) == 6
 
 
 async def test_sections_of_invisible_candidates_are_not_found(db, client, settings):
@@ -704,7 +688,7 @@ async def test_sections_of_invisible_candidates_are_not_found(db, client, settin
     assert remove.data["removeEducation"] == not_found
     assert unknown.data["removeCertification"] == not_found
     assert await _count(db, Education) == 1
-    assert await _audit(db) == []
+    assert await audit_rows(db) == []
 
 
 async def test_skills_are_canonicalized_through_the_vocabulary(db, client, settings):
@@ -750,7 +734,7 @@ async def test_skills_are_canonicalized_through_the_vocabulary(db, client, setti
     assert sorted(vocabulary) == ["elixir", "javascript", "kubernetes", "postgresql", "rust"]
     assert vocabulary["kubernetes"].aliases == ["k8s", "kube"]
     assert await _count(db, CandidateSkill) == 1
-    audit = await _audit(db)
+    audit = await audit_rows(db)
     assert [a.action for a in audit] == ["candidate.skills", "candidate.skills"]
     assert audit[1].details == {"skills": ["Rust"]}
 
@@ -788,8 +772,8 @@ async def test_skill_lists_are_validated(db, client, settings):
         {"field": "skills", "code": "TOO_LONG"}
     ]
     assert await _count(db, CandidateSkill) == 0
-    assert (await _stored(db, candidate.id)).version == 1
-    assert await _audit(db) == []
+    assert (await stored(db, Candidate, candidate.id)).version == 1
+    assert await audit_rows(db) == []
 
 
 async def test_concurrent_section_changes_each_advance_the_version(db, client, settings):
@@ -809,6 +793,6 @@ async def test_concurrent_section_changes_each_advance_the_version(db, client, s
     )
     # then
     assert {r.data["addEducation"]["__typename"] for r in results} == {"AddEducationSuccess"}
-    assert (await _stored(db, candidate.id)).version == 5
+    assert (await stored(db, Candidate, candidate.id)).version == 5
     assert await _count(db, Education) == 4
-    assert len(await _audit(db)) == 4
+    assert len(await audit_rows(db)) == 4

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlmodel import col, select
+from sqlmodel import select
 
-from models.audit import AuditLog
 from models.candidate import Candidate
 from models.enums import Role
 from models.organization import RefreshToken, User
-from tests.helpers import PASSWORD, gql, make_candidate, make_user
+from tests.helpers import PASSWORD, audit_actions, gql, make_candidate, make_user
 
 REGISTER = """
 mutation ($email: String!, $password: String!, $first: String!, $last: String!) {
@@ -59,12 +58,6 @@ def _sign_up(email="ada@example.org", password="a long passphrase", first="Ada",
     return {"email": email, "password": password, "first": first, "last": last}
 
 
-async def _actions(db) -> list[str]:
-    async with db() as session:
-        rows = (await session.exec(select(AuditLog).order_by(col(AuditLog.created_at)))).all()
-    return [row.action for row in rows]
-
-
 async def test_register_creates_account_and_profile_and_signs_in(db, client):
     # when
     result = await gql(client, REGISTER, _sign_up(email="  Ada@Example.ORG "))
@@ -78,7 +71,7 @@ async def test_register_creates_account_and_profile_and_signs_in(db, client):
     }
     me = await gql(client, ME, token=payload["accessToken"])
     assert me.data == {"me": {"email": "ada@example.org"}}
-    assert await _actions(db) == ["user.register"]
+    assert await audit_actions(db) == ["user.register"]
 
 
 async def test_register_names_every_invalid_field_and_writes_nothing(db, client):
@@ -96,7 +89,7 @@ async def test_register_names_every_invalid_field_and_writes_nothing(db, client)
     ]
     async with db() as session:
         assert (await session.exec(select(User))).all() == []
-    assert await _actions(db) == []
+    assert await audit_actions(db) == []
 
 
 async def test_register_with_a_taken_email_is_a_typed_error(db, client):
@@ -152,7 +145,7 @@ async def test_refresh_rotates_and_a_reused_token_revokes_the_family(db, client)
         tokens = (await session.exec(select(RefreshToken))).all()
     assert len(tokens) == 3
     assert all(t.revoked_at is not None for t in tokens)
-    assert await _actions(db) == [
+    assert await audit_actions(db) == [
         "auth.login",
         "auth.refresh",
         "auth.refresh",
@@ -221,4 +214,4 @@ async def test_failed_login_leaves_no_audit_row(db, client):
     # when
     await gql(client, LOGIN, {"email": user.email, "password": "wrong password!"})
     # then
-    assert await _actions(db) == []
+    assert await audit_actions(db) == []

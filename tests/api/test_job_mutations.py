@@ -5,12 +5,21 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from sqlmodel import col, select
+from sqlmodel import select
 
-from models.audit import AuditLog
 from models.enums import JobStatus, OrganizationKind, Role
 from models.job import Job, JobSkill
-from tests.helpers import gql, make_job, make_org, make_skill, make_user, token_for
+from tests.helpers import (
+    audit_rows,
+    gql,
+    make_job,
+    make_org,
+    make_skill,
+    make_user,
+    recruiter_token,
+    stored,
+    token_for,
+)
 
 JOB_FIELDS = """
   id title description location remote employmentType salaryMin salaryMax salaryCurrency
@@ -66,27 +75,9 @@ mutation ($jobId: ID!, $skills: [JobSkillInput!]!) {
 NEW_JOB = {"title": "Backend Engineer", "employmentType": "FULL_TIME"}
 
 
-async def _audit(db) -> list[AuditLog]:
-    async with db() as session:
-        return list((await session.exec(select(AuditLog).order_by(col(AuditLog.created_at)))).all())
-
-
-async def _job(db, job_id) -> Job:
-    async with db() as session:
-        row = await session.get(Job, uuid.UUID(str(job_id)))
-    assert row is not None
-    return row
-
-
-async def _recruiter(db, settings, org=None):
-    org = org or await make_org(db)
-    user = await make_user(db, Role.RECRUITER, org)
-    return org, token_for(settings, user)
-
-
 async def test_recruiter_creates_a_draft_job_for_their_organization(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     job = {
         **NEW_JOB,
         "title": "  Backend Engineer ",
@@ -118,16 +109,16 @@ async def test_recruiter_creates_a_draft_job_for_their_organization(db, client, 
         "publishedAt": None,
         "organization": {"id": str(org.id)},
     }
-    row = await _job(db, created["id"])
+    row = await stored(db, Job, created["id"])
     assert (row.organization_id, row.status) == (org.id, JobStatus.DRAFT)
-    [audit] = await _audit(db)
+    [audit] = await audit_rows(db)
     assert (audit.action, audit.entity_type, audit.entity_id) == ("job.create", "Job", str(row.id))
     assert audit.details == {"organizationId": str(org.id)}
 
 
 async def test_create_job_validates_every_field(db, client, settings):
     # given
-    _, token = await _recruiter(db, settings)
+    _, token = await recruiter_token(db, settings)
     job = {
         "title": " ",
         "employmentType": "CONTRACT",
@@ -151,12 +142,12 @@ async def test_create_job_validates_every_field(db, client, settings):
         {"field": "input.remote", "code": "REQUIRED"},
         {"field": "input.salaryMin", "code": "INVALID_VALUE"},
     ]
-    assert await _audit(db) == []
+    assert await audit_rows(db) == []
 
 
 async def test_create_job_is_authorized_by_organization(db, client, settings):
     # given
-    _, token = await _recruiter(db, settings)
+    _, token = await recruiter_token(db, settings)
     other = await make_org(db)
     admin = token_for(settings, await make_user(db, Role.ADMIN))
     candidate = token_for(settings, await make_user(db, Role.CANDIDATE))
@@ -194,12 +185,12 @@ async def test_create_job_is_authorized_by_organization(db, client, settings):
         "field": "input.organizationId",
     }
     assert admin_with.data["createJob"]["job"]["organization"] == {"id": str(other.id)}
-    assert [a.action for a in await _audit(db)] == ["job.create"]
+    assert [a.action for a in await audit_rows(db)] == ["job.create"]
 
 
 async def test_an_external_id_is_unique_per_organization(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     existing = await make_job(db, org, external_id="ats-1")
     await make_job(db, await make_org(db), external_id="ats-2")
     # when
@@ -217,7 +208,7 @@ async def test_an_external_id_is_unique_per_organization(db, client, settings):
 
 async def test_update_job_changes_only_the_given_fields(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     job = await make_job(db, org, status=JobStatus.DRAFT, salary_min=50000, salary_max=70000)
     # when
     result = await gql(
@@ -236,15 +227,15 @@ async def test_update_job_changes_only_the_given_fields(db, client, settings):
     assert too_low.data["updateJob"]["errors"] == [
         {"field": "input.salaryMax", "code": "INVALID_VALUE"}
     ]
-    row = await _job(db, job.id)
+    row = await stored(db, Job, job.id)
     assert (row.salary_max, row.version) == (90000, 2)
-    [audit] = await _audit(db)
+    [audit] = await audit_rows(db)
     assert (audit.action, audit.details) == ("job.update", {"fields": ["location", "salary_max"]})
 
 
 async def test_update_job_with_a_stale_version_conflicts(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     job = await make_job(db, org, version=4)
     # when
     result = await gql(
@@ -257,13 +248,13 @@ async def test_update_job_with_a_stale_version_conflicts(db, client, settings):
         "field": "version",
         "currentVersion": 4,
     }
-    assert (await _job(db, job.id)).title == job.title
-    assert await _audit(db) == []
+    assert (await stored(db, Job, job.id)).title == job.title
+    assert await audit_rows(db) == []
 
 
 async def test_racing_job_updates_with_one_version_make_one_conflict(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     job = await make_job(db, org)
     # when
     results = await asyncio.gather(
@@ -280,8 +271,8 @@ async def test_racing_job_updates_with_one_version_make_one_conflict(db, client,
     # then
     kinds = sorted(r.data["updateJob"]["__typename"] for r in results)
     assert kinds == ["Conflict", "UpdateJobSuccess"]
-    assert (await _job(db, job.id)).version == 2
-    assert [a.action for a in await _audit(db)] == ["job.update"]
+    assert (await stored(db, Job, job.id)).version == 2
+    assert [a.action for a in await audit_rows(db)] == ["job.update"]
 
 
 async def test_jobs_of_other_organizations_are_not_found_or_forbidden(db, client, settings):
@@ -289,7 +280,7 @@ async def test_jobs_of_other_organizations_are_not_found_or_forbidden(db, client
     other = await make_org(db)
     draft = await make_job(db, other, status=JobStatus.DRAFT)
     open_job = await make_job(db, other, status=JobStatus.OPEN)
-    _, token = await _recruiter(db, settings)
+    _, token = await recruiter_token(db, settings)
     partner = await make_user(db, Role.PARTNER, await make_org(db, OrganizationKind.PARTNER))
     change = {"version": 1, "input": {"title": "Mine"}}
     # when
@@ -315,12 +306,12 @@ async def test_jobs_of_other_organizations_are_not_found_or_forbidden(db, client
     }
     assert by_partner.data["setJobStatus"]["__typename"] == "Forbidden"
     assert random.data["setJobStatus"]["__typename"] == "NotFound"
-    assert await _audit(db) == []
+    assert await audit_rows(db) == []
 
 
 async def test_status_moves_draft_open_closed_and_reopens(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     job = await make_job(db, org, status=JobStatus.DRAFT)
     target = {"id": str(job.id)}
     # when
@@ -342,7 +333,7 @@ async def test_status_moves_draft_open_closed_and_reopens(db, client, settings):
     again = reopened.data["setJobStatus"]["job"]
     assert (again["status"], again["version"]) == ("OPEN", 4)
     assert again["publishedAt"] == first["publishedAt"]
-    audit = await _audit(db)
+    audit = await audit_rows(db)
     assert [(a.action, a.details) for a in audit] == [
         ("job.status", {"from": "DRAFT", "to": "OPEN"}),
         ("job.status", {"from": "OPEN", "to": "CLOSED"}),
@@ -352,7 +343,7 @@ async def test_status_moves_draft_open_closed_and_reopens(db, client, settings):
 
 async def test_job_skills_are_canonicalized_and_weighted(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     await make_skill(db, "PostgreSQL")
     job = await make_job(db, org)
     skills = [
@@ -379,12 +370,12 @@ async def test_job_skills_are_canonicalized_and_weighted(db, client, settings):
     ]
     async with db() as session:
         assert len((await session.exec(select(JobSkill))).all()) == 2
-    assert [a.action for a in await _audit(db)] == ["job.skills"]
+    assert [a.action for a in await audit_rows(db)] == ["job.skills"]
 
 
 async def test_an_empty_skill_list_clears_the_skills(db, client, settings):
     # given
-    org, token = await _recruiter(db, settings)
+    org, token = await recruiter_token(db, settings)
     job = await make_job(db, org, skills=[await make_skill(db, "Rust")])
     # when
     result = await gql(client, SET_SKILLS, {"jobId": str(job.id), "skills": []}, token)

@@ -6,12 +6,12 @@ import asyncio
 import uuid
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import select
 
 from models.application import Application
-from models.audit import AuditLog
 from models.enums import JobStatus, Role
 from tests.helpers import (
+    audit_rows,
     gql,
     make_application,
     make_candidate,
@@ -68,11 +68,6 @@ async def world(db, settings):
     }
 
 
-async def _audit(db, action):
-    async with db() as session:
-        return (await session.exec(select(AuditLog).where(col(AuditLog.action) == action))).all()
-
-
 async def test_candidate_applies_and_a_second_application_is_a_duplicate(client, db, world):
     # when
     first = await gql(client, APPLY, {"job": str(world["job"].id), "letter": " Hi "}, world["me"])
@@ -91,7 +86,7 @@ async def test_candidate_applies_and_a_second_application_is_a_duplicate(client,
         "existingApplication": {"id": application["id"], "stage": "APPLIED"},
         "message": "The candidate has already applied to this job",
     }
-    assert len(await _audit(db, "application.create")) == 1
+    assert len(await audit_rows(db, "application.create")) == 1
 
 
 async def test_concurrent_applications_create_one(client, db, world):
@@ -116,7 +111,7 @@ async def test_jobs_that_are_not_open_accept_no_applications(client, db, world, 
     )
     # then
     assert as_recruiter.data["applyToJob"]["code"] == "JOB_NOT_OPEN"
-    assert await _audit(db, "application.create") == []
+    assert await audit_rows(db, "application.create") == []
 
 
 async def test_apply_errors(client, db, world):
@@ -169,7 +164,7 @@ async def test_recruiter_moves_through_the_whole_pipeline(client, db, world):
     ]
     assert final["events"][-1]["note"] == "to HIRED"
     assert final["events"][-1]["actorId"] == world["recruiter_id"]
-    assert len(await _audit(db, "application.move")) == 4
+    assert len(await audit_rows(db, "application.move")) == 4
     # and a hired application is final
     again = await gql(
         client, MOVE, {"id": str(application.id), "stage": "REJECTED"}, world["recruiter"]
@@ -202,7 +197,7 @@ async def test_illegal_moves_and_roles(client, db, world):
     assert candidate_promotes.data["moveApplication"]["allowedStages"] == ["WITHDRAWN"]
     assert outsider.data["moveApplication"]["code"] == "NOT_FOUND"
     assert withdraw.data["moveApplication"]["application"]["stage"] == "WITHDRAWN"
-    assert len(await _audit(db, "application.move")) == 1
+    assert len(await audit_rows(db, "application.move")) == 1
 
 
 async def test_racing_moves_apply_once(client, db, world):
@@ -218,4 +213,4 @@ async def test_racing_moves_apply_once(client, db, world):
     # then: exactly one move happened, the others were told the current stage
     kinds = sorted(r.data["moveApplication"]["__typename"] for r in results)
     assert kinds == ["InvalidStageTransition"] * 3 + ["MoveApplicationSuccess"]
-    assert len(await _audit(db, "application.move")) == 1
+    assert len(await audit_rows(db, "application.move")) == 1
