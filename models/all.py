@@ -5,6 +5,7 @@ from models.audit import AuditLog
 from models.candidate import Candidate, CandidateSkill, Certification, Education, WorkExperience
 from models.document import Document
 from models.evaluation import Evaluation
+from models.imports import IdempotencyKey, ImportBatch, ImportRow
 from models.job import Job, JobSkill
 from models.organization import Organization, RefreshToken, User
 from models.skill import Skill
@@ -19,6 +20,9 @@ __all__ = [
     "Document",
     "Education",
     "Evaluation",
+    "IdempotencyKey",
+    "ImportBatch",
+    "ImportRow",
     "Job",
     "JobSkill",
     "Organization",

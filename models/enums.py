@@ -68,3 +68,47 @@ class EvaluationStatus(StrEnum):
     RUNNING = "RUNNING"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
+
+
+class ImportKind(StrEnum):
+    CANDIDATES = "CANDIDATES"
+    JOBS = "JOBS"
+
+
+class ImportMode(StrEnum):
+    SYNC = "SYNC"
+    ASYNC = "ASYNC"
+
+
+class ImportStatus(StrEnum):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    REVERTED = "REVERTED"
+
+
+class ErrorPolicy(StrEnum):
+    REJECT_EVERYTHING = "REJECT_EVERYTHING"
+    REJECT_FAILED_ROWS = "REJECT_FAILED_ROWS"
+    IGNORE_FAILED = "IGNORE_FAILED"
+
+
+class CollectionMode(StrEnum):
+    REPLACE = "REPLACE"
+    MERGE = "MERGE"
+    APPEND = "APPEND"
+
+
+class UpsertOutcome(StrEnum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    UNCHANGED = "UNCHANGED"
+    FAILED = "FAILED"
+
+
+class MatchedBy(StrEnum):
+    ID = "ID"
+    EXTERNAL_ID = "EXTERNAL_ID"
+    EMAIL = "EMAIL"
+    PHONE = "PHONE"

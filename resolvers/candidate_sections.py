@@ -22,7 +22,7 @@ from resolvers.skills_vocabulary import SkillWanted, check_skill_list, resolve_s
 from resolvers.write_checks import WriteChecks
 
 
-def _education(checks: WriteChecks, given: dict[str, Any]) -> dict[str, Any]:
+def clean_education(checks: WriteChecks, given: dict[str, Any]) -> dict[str, Any]:
     values = {
         "institution": checks.string(
             "institution", given.get("institution"), required=True, max_length=200
@@ -42,7 +42,7 @@ def _education(checks: WriteChecks, given: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _experience(checks: WriteChecks, given: dict[str, Any]) -> dict[str, Any]:
+def clean_experience(checks: WriteChecks, given: dict[str, Any]) -> dict[str, Any]:
     values = {
         "company_name": checks.string(
             "company_name", given.get("company_name"), required=True, max_length=200
@@ -61,12 +61,14 @@ def _experience(checks: WriteChecks, given: dict[str, Any]) -> dict[str, Any]:
         "is_current": bool(given.get("is_current")),
     }
     if values["is_current"] and values["end_date"] is not None:
-        checks.reject("end_date", "INVALID_VALUE", "input.endDate must be empty while isCurrent")
+        checks.reject(
+            "end_date", "INVALID_VALUE", f"{checks.name('end_date')} must be empty while isCurrent"
+        )
     checks.ordered("start_date", values["start_date"], "end_date", values["end_date"])
     return values
 
 
-def _certification(checks: WriteChecks, given: dict[str, Any]) -> dict[str, Any]:
+def clean_certification(checks: WriteChecks, given: dict[str, Any]) -> dict[str, Any]:
     values = {
         "name": checks.string("name", given.get("name"), required=True, max_length=200),
         "issuer": checks.string("issuer", given.get("issuer"), required=False, max_length=200),
@@ -89,12 +91,12 @@ class Section:
     missing: str
 
 
-EDUCATION = Section(Education, "candidate.education", _education, "Education entry not found")
+EDUCATION = Section(Education, "candidate.education", clean_education, "Education entry not found")
 EXPERIENCE = Section(
-    WorkExperience, "candidate.experience", _experience, "Work experience entry not found"
+    WorkExperience, "candidate.experience", clean_experience, "Work experience entry not found"
 )
 CERTIFICATION = Section(
-    Certification, "candidate.certification", _certification, "Certification not found"
+    Certification, "candidate.certification", clean_certification, "Certification not found"
 )
 
 

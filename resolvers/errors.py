@@ -16,7 +16,10 @@ Hierarchy:
     ├── DuplicateError          the object exists already
     ├── InvalidTransitionError  an application move the pipeline does not allow
     ├── JobNotOpenError         the job accepts no applications
-    └── RateLimitedError        too many requests; `retry_after` says how long to wait
+    ├── RateLimitedError        too many requests; `retry_after` says how long to wait
+    ├── IdempotencyKeyReusedError  an idempotency key sent again with another request
+    ├── IdempotencyInProgressError the first request with this idempotency key still runs
+    └── InvalidStateError       the object's state does not allow the operation
 
 Anything that is not a PublicError (or a GraphQL validation error) is masked as
 "Unexpected error." with the request id, and logged.
@@ -133,3 +136,21 @@ class RateLimitedError(PublicError):
     def __init__(self, message: str, *, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class IdempotencyKeyReusedError(PublicError):
+    """The idempotency key was used before with a different request."""
+
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class IdempotencyInProgressError(PublicError):
+    """A request with this idempotency key is still running."""
+
+    code = "IDEMPOTENCY_IN_PROGRESS"
+
+
+class InvalidStateError(PublicError):
+    """The object is not in a state that allows this (e.g. reverting a running import)."""
+
+    code = "INVALID_STATE"

@@ -64,7 +64,11 @@ def clean_job(checks: WriteChecks, given: dict[str, Any], row: Job | None) -> di
             raise ValueError(f"unknown job field {name}")
     low, high = merged(row, values, "salary_min"), merged(row, values, "salary_max")
     if low is not None and high is not None and low > high and not checks.has("salary_max"):
-        checks.reject("salary_max", "INVALID_VALUE", "input.salaryMax must be >= input.salaryMin")
+        checks.reject(
+            "salary_max",
+            "INVALID_VALUE",
+            f"{checks.name('salary_max')} must be >= {checks.name('salary_min')}",
+        )
     return values
 
 

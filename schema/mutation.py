@@ -13,6 +13,7 @@ from resolvers.errors import InvalidCredentialsError
 from schema.mutations.applications import ApplicationMutations
 from schema.mutations.candidates import CandidateMutations
 from schema.mutations.jobs import JobMutations
+from schema.mutations.upserts import UpsertMutations
 from schema.types.common import ErrorCode, UserError
 from schema.types.errors import EmailTaken, InvalidRefreshToken, RateLimited, ValidationError
 from schema.types.organization import UserType
@@ -79,7 +80,7 @@ RefreshArg = Annotated[
 
 
 @strawberry.type(description="Changes to the recruiting graph.")
-class Mutation(CandidateMutations, JobMutations, ApplicationMutations):
+class Mutation(CandidateMutations, JobMutations, ApplicationMutations, UpsertMutations):
     @strawberry.mutation(description="Sign in with email and password.")
     async def login(
         self,

@@ -9,6 +9,7 @@ import strawberry
 from loaders.pagination import PageArgs
 from resolvers import applications, audit, candidates, jobs, skills
 from resolvers.context import Context
+from resolvers.upserts import imports_api
 from schema.inputs import (
     ApplicationFilterInput,
     ApplicationOrderInput,
@@ -24,6 +25,7 @@ from schema.types.application import ApplicationType, DocumentType, EvaluationTy
 from schema.types.audit import AuditLogEntryType
 from schema.types.candidate import CandidateType
 from schema.types.common import Connection, to_connection
+from schema.types.imports import ImportJobType
 from schema.types.job import JobType, SkillType
 from schema.types.organization import UserType
 
@@ -41,6 +43,14 @@ class Query:
     async def me(self, info: Info) -> UserType | None:
         user = await skills.current_user(info.context)
         return UserType.from_model(user) if user else None
+
+    @strawberry.field(
+        description="A batch of partner items (an upsert call or import job) by id: status, "
+        "progress, counts and item results. Partners see their organization's, admins all."
+    )
+    async def import_job(self, info: Info, id: IdArg) -> ImportJobType | None:
+        batch = await imports_api.import_job(info.context, lookup_id(id))
+        return ImportJobType.from_model(batch) if batch is not None else None
 
     @strawberry.field(description="A candidate by id; null if missing or not visible.")
     async def candidate(self, info: Info, id: IdArg) -> CandidateType | None:

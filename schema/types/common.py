@@ -11,13 +11,20 @@ import strawberry
 from models.enums import (
     ApplicationStage,
     CandidateSource,
+    CollectionMode,
     DocumentStatus,
     EmploymentType,
+    ErrorPolicy,
     EvaluationStatus,
+    ImportKind,
+    ImportMode,
+    ImportStatus,
     JobStatus,
+    MatchedBy,
     OrganizationKind,
     Role,
     SkillLevel,
+    UpsertOutcome,
 )
 from resolvers.pages import OrderDirection, Page
 
@@ -32,6 +39,13 @@ strawberry.enum(EmploymentType, description="Contract form of a job.")
 strawberry.enum(ApplicationStage, description="Pipeline stage of an application.")
 strawberry.enum(DocumentStatus, description="Processing state of a CV.")
 strawberry.enum(EvaluationStatus, description="Processing state of an evaluation.")
+strawberry.enum(ErrorPolicy, description="What a batch does with invalid rows.")
+strawberry.enum(CollectionMode, description="How given nested lists meet stored ones.")
+strawberry.enum(UpsertOutcome, description="What happened to one item of a batch.")
+strawberry.enum(MatchedBy, description="Which key matched an item to a stored record.")
+strawberry.enum(ImportStatus, description="State of an import job.")
+strawberry.enum(ImportKind, description="What an import job writes.")
+strawberry.enum(ImportMode, description="SYNC: one upsert call; ASYNC: an import job.")
 strawberry.enum(OrderDirection, name="OrderDirection", description="Sort direction.")
 
 
@@ -105,6 +119,13 @@ class ErrorCode(Enum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     JOB_NOT_OPEN = "JOB_NOT_OPEN"
     RATE_LIMITED = "RATE_LIMITED"
+    DUPLICATE_IN_BATCH = "DUPLICATE_IN_BATCH"
+    REJECTED_BY_BATCH = "REJECTED_BY_BATCH"
+    WRITE_FAILED = "WRITE_FAILED"
+    ALREADY_PRESENT = "ALREADY_PRESENT"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    IDEMPOTENCY_IN_PROGRESS = "IDEMPOTENCY_IN_PROGRESS"
+    INVALID_STATE = "INVALID_STATE"
 
 
 @strawberry.interface(description="An expected failure of a mutation, returned as data.")

@@ -12,7 +12,10 @@ from resolvers.errors import (
     DuplicateError,
     EmailTakenError,
     ForbiddenError,
+    IdempotencyInProgressError,
+    IdempotencyKeyReusedError,
     InvalidRefreshTokenError,
+    InvalidStateError,
     JobNotOpenError,
     NotFoundError,
     RateLimitedError,
@@ -189,4 +192,46 @@ EXCEPTION_HANDLERS = (
     ConflictHandler(),
     DuplicateHandler(),
     RateLimitedHandler(),
+)
+
+
+@strawberry.type(description="This idempotencyKey was used with a different request; nothing ran.")
+class IdempotencyKeyReused(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The first request with this idempotencyKey is still running; retry later to "
+    "receive its result."
+)
+class IdempotencyInProgress(UserError):
+    pass
+
+
+@strawberry.type(description="The object's state does not allow this (e.g. a running import).")
+class InvalidState(UserError):
+    pass
+
+
+class IdempotencyKeyReusedHandler(
+    strawberry.ExceptionHandler[IdempotencyKeyReusedError, IdempotencyKeyReused]
+):
+    handle = _simple(IdempotencyKeyReused, ErrorCode.IDEMPOTENCY_KEY_REUSED)
+
+
+class IdempotencyInProgressHandler(
+    strawberry.ExceptionHandler[IdempotencyInProgressError, IdempotencyInProgress]
+):
+    handle = _simple(IdempotencyInProgress, ErrorCode.IDEMPOTENCY_IN_PROGRESS)
+
+
+class InvalidStateHandler(strawberry.ExceptionHandler[InvalidStateError, InvalidState]):
+    handle = _simple(InvalidState, ErrorCode.INVALID_STATE)
+
+
+EXCEPTION_HANDLERS = (
+    *EXCEPTION_HANDLERS,
+    IdempotencyKeyReusedHandler(),
+    IdempotencyInProgressHandler(),
+    InvalidStateHandler(),
 )

@@ -1,0 +1,182 @@
+"""`upsertCandidates` / `upsertJobs`: who may call, for which organization, sync or async."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from models.enums import ImportMode, Role
+from models.imports import ImportBatch, ImportRow
+from models.organization import Organization
+from resolvers.context import Context
+from resolvers.errors import (
+    AuthenticationRequiredError,
+    ForbiddenError,
+    NotFoundError,
+    ValidationFailedError,
+)
+from resolvers.upserts import idempotency
+from resolvers.upserts.batches import BatchOutcome, Counts, run_chunk
+from resolvers.upserts.engine import Options, RowResult
+from resolvers.upserts.plan import Scope
+from resolvers.upserts.specs import Kind
+
+MAX_SYNC_ITEMS = 1_000
+MAX_ITEMS = 100_000
+MAX_KEY_LENGTH = 255
+
+
+@dataclass
+class Queued:
+    """A batch too large to run inline: an import job was queued."""
+
+    batch: ImportBatch
+
+
+async def scope_of(ctx: Context, organization_id: uuid.UUID | None) -> Scope:
+    """Partners write for their organization; admins name the organization they act for."""
+    viewer = ctx.viewer
+    if viewer.user_id is None:
+        raise AuthenticationRequiredError("Sign in to change data")
+    if viewer.role not in (Role.ADMIN, Role.PARTNER):
+        raise ForbiddenError("Bulk upserts are for partner service accounts and admins")
+    if viewer.is_admin:
+        if organization_id is None:
+            raise ValidationFailedError(
+                [("input.organizationId", "REQUIRED", "Admins name the organization to act for")]
+            )
+        async with ctx.session_factory() as session:
+            found = (
+                await session.exec(
+                    select(Organization.id).where(Organization.id == organization_id)
+                )  # type: ignore[call-overload]
+            ).first()
+        if found is None:
+            raise NotFoundError("Organization not found", field="input.organizationId")
+        org = organization_id
+    else:
+        if organization_id is not None and organization_id != viewer.organization_id:
+            raise ForbiddenError(
+                "Partners write for their own organization", field="input.organizationId"
+            )
+        assert viewer.organization_id is not None
+        org = viewer.organization_id
+    return Scope(
+        organization_id=org,
+        actor_id=viewer.user_id,
+        is_admin=viewer.is_admin,
+        request_id=ctx.request_id or None,
+        client_ip=ctx.client_ip,
+    )
+
+
+def check_request(ctx: Context, count: int, key: str | None, dry_run: bool) -> None:
+    errors: list[tuple[str, str, str]] = []
+    if count == 0:
+        errors.append(("input.items", "REQUIRED", "Send at least one item"))
+    elif count > MAX_ITEMS:
+        errors.append(("input.items", "TOO_LONG", f"At most {MAX_ITEMS:,} items per call"))
+    if key is not None and not 1 <= len(key) <= MAX_KEY_LENGTH:
+        errors.append(
+            ("input.idempotencyKey", "INVALID_VALUE", "idempotencyKey must be 1 to 255 characters")
+        )
+    if key is None and not dry_run and ctx.viewer.role is Role.PARTNER:
+        errors.append(
+            (
+                "input.idempotencyKey",
+                "REQUIRED",
+                "Partner calls carry an idempotencyKey so that retries are safe",
+            )
+        )
+    if errors:
+        raise ValidationFailedError(errors)
+
+
+async def upsert(
+    ctx: Context,
+    kind: Kind,
+    payloads: list[dict[str, Any]],
+    options: Options,
+    *,
+    idempotency_key: str | None,
+    organization_id: uuid.UUID | None = None,
+) -> BatchOutcome | Queued:
+    """Run a batch inline (up to 1,000 items) or queue it as an import job."""
+    scope = await scope_of(ctx, organization_id)
+    check_request(ctx, len(payloads), idempotency_key, options.dry_run)
+    if idempotency_key is None or options.dry_run:
+        return await _run(ctx, kind, scope, payloads, options)
+    owner = f"org:{scope.organization_id}" if not scope.is_admin else f"user:{scope.actor_id}"
+    operation = f"upsert.{kind.name.value.lower()}"
+    digest = idempotency.request_hash(
+        operation,
+        {
+            "organization": str(scope.organization_id),
+            "policy": options.error_policy.value,
+            "collections": options.collection_mode.value,
+            "items": payloads,
+        },
+    )
+    claim = await idempotency.claim(ctx.session_factory, owner, idempotency_key, operation, digest)
+    if claim.replay_batch_id is not None:
+        return await replay(ctx, claim.replay_batch_id)
+    try:
+        outcome = await _run(ctx, kind, scope, payloads, options)
+    except BaseException:
+        await idempotency.release(ctx.session_factory, claim.id)
+        raise
+    batch_id = outcome.batch.id if isinstance(outcome, Queued) else outcome.batch_id
+    await idempotency.complete(ctx.session_factory, claim.id, batch_id)
+    return outcome
+
+
+async def _run(
+    ctx: Context, kind: Kind, scope: Scope, payloads: list[dict[str, Any]], options: Options
+) -> BatchOutcome | Queued:
+    if len(payloads) > MAX_SYNC_ITEMS and not options.dry_run:
+        from resolvers.upserts.jobs import queue_import
+
+        return Queued(await queue_import(ctx.session_factory, kind, scope, options, payloads))
+    items = list(enumerate(payloads))
+    return await run_chunk(ctx.session_factory, kind, scope, options, items)
+
+
+async def replay(ctx: Context, batch_id: uuid.UUID) -> BatchOutcome | Queued:
+    """The stored answer of a finished call with the same idempotency key."""
+    async with ctx.session_factory() as session:
+        batch = await session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFoundError("The batch of this idempotencyKey was reverted or removed")
+        if batch.mode is ImportMode.ASYNC:
+            return Queued(batch)
+        stored = (
+            await session.exec(
+                select(ImportRow).where(ImportRow.batch_id == batch_id).order_by(ImportRow.position)  # type: ignore[call-overload, arg-type]
+            )
+        ).all()
+    rows = (
+        [row_result(r) for (r,) in stored]
+        if stored and isinstance(stored[0], tuple)
+        else [row_result(r) for r in stored]
+    )
+    return BatchOutcome(
+        batch_id,
+        rows,
+        Counts.of(rows),
+        rejected=batch.failed_count == len(rows) and batch.error is not None,
+    )
+
+
+def row_result(row: ImportRow) -> RowResult:
+    return RowResult(
+        index=row.position,
+        outcome=row.outcome,  # type: ignore[arg-type]
+        matched_by=row.matched_by,
+        entity_id=row.entity_id,
+        entity_version=row.entity_version,
+        errors=list(row.errors or []),
+        warnings=list(row.warnings or []),
+    )
