@@ -29,8 +29,11 @@ async def import_csv(
     organization_id: uuid.UUID | None,
 ) -> ImportBatch:
     """Parse the file (bounded), store its rows and queue the job; bad lines fail alone."""
-    scope = await scope_of(ctx, organization_id)
-    data = await file.read(MAX_CSV_BYTES + 1)
+    try:
+        scope = await scope_of(ctx, organization_id)
+        data = await file.read(MAX_CSV_BYTES + 1)
+    finally:
+        await file.close()
     if len(data) > MAX_CSV_BYTES:
         raise ValidationFailedError([("file", "TOO_LONG", "The file exceeds 64 MiB")])
     try:

@@ -85,14 +85,14 @@ async def queue_import(
             batch.processed = failed
         await session.commit()
         await session.refresh(batch)
-    enqueue(batch.id)
+    await enqueue(batch.id)
     return batch
 
 
-def enqueue(batch_id: uuid.UUID) -> None:
-    from tasks.broker import send
+async def enqueue(batch_id: uuid.UUID) -> None:
+    from tasks.broker import send_async
 
-    send(ACTOR, str(batch_id), queue_name=QUEUE)
+    await send_async(ACTOR, str(batch_id), queue_name=QUEUE)
 
 
 async def _scope(factory: SessionFactory, batch: ImportBatch) -> Scope:
@@ -345,7 +345,7 @@ async def requeue_unfinished(factory: SessionFactory) -> int:
             )
         ]
     for batch_id in ids:
-        enqueue(batch_id)
+        await enqueue(batch_id)
     return len(ids)
 
 

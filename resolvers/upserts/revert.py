@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Uuid, delete, func, select, update
+from sqlalchemy import DateTime, delete, func, select, update
 
 from models.application import Application
 from models.audit import AuditLog
@@ -38,14 +38,25 @@ def _restore(table: Any, values: dict[str, Any]) -> dict[str, Any]:
     for column in table.c:
         value = values.get(column.name)
         if isinstance(value, str):
-            if isinstance(column.type, DateTime):
+            kind = _python_type(column)
+            if kind is datetime:
                 value = datetime.fromisoformat(value)
-            elif isinstance(column.type, Date):
+            elif kind is date:
                 value = date.fromisoformat(value)
-            elif isinstance(column.type, Uuid):
+            elif kind is uuid.UUID:
                 value = uuid.UUID(value)
         out[column.name] = value
     return out
+
+
+def _python_type(column: Any) -> Any:
+    """The Python type a column holds (timestamps are a decorated DateTime)."""
+    if isinstance(column.type, DateTime) or isinstance(getattr(column.type, "impl", None), DateTime):
+        return datetime
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None
 
 
 async def _has_applications(conn: Any, kind: Kind, entity_id: uuid.UUID) -> bool:

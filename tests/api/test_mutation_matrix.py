@@ -172,6 +172,25 @@ OTHER_MUTATIONS: dict[str, tuple[str, Vars, str, dict[str, str]]] = {
         # organizations file for a candidate they sourced; candidates apply for themselves
         dict(zip(ROLES, (UNAUTH, OK, OK, FORBIDDEN, OK, OK, NOT_FOUND))),
     ),
+    "upsertCandidates": (
+        'input: {items: [{firstName: "Bulk", lastName: "Person"}], dryRun: true}',
+        lambda w, role: {},
+        "",
+        # partner service accounts; admins must name the organization they act for
+        dict(zip(ROLES, (UNAUTH, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK))),
+    ),
+    "upsertJobs": (
+        'input: {items: [{title: "Bulk", employmentType: FULL_TIME}], dryRun: true}',
+        lambda w, role: {},
+        "",
+        dict(zip(ROLES, (UNAUTH, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK))),
+    ),
+    "revertImport": (
+        "id: $id",
+        lambda w, role: {"id": str(uuid.uuid4())},
+        "$id: ID!",
+        dict(zip(ROLES, (UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND))),
+    ),
     "moveApplication": (
         "id: $id, stage: $stage",
         lambda w, role: {

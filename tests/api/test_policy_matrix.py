@@ -27,6 +27,7 @@ PUBLIC = "public"  # anyone, filtered by the read policy (anonymous sees open jo
 SIGNED_IN = "signed-in"  # mutations: anonymous callers get AuthenticationRequired
 ANONYMOUS_OK = "anonymous-ok"  # sign-in and sign-up mutations
 ADMIN = "admin"  # admins only; everyone else sees nothing
+UPLOAD = "signed-in-upload"  # multipart mutations: tested with a real file in test_imports.py
 
 ROOT_POLICY: dict[str, dict[str, str]] = {
     "Query": {
@@ -41,6 +42,7 @@ ROOT_POLICY: dict[str, dict[str, str]] = {
         "evaluation": PUBLIC,
         "document": PUBLIC,
         "skills": PUBLIC,
+        "importJob": PUBLIC,
     },
     "Mutation": {
         "login": ANONYMOUS_OK,
@@ -69,8 +71,12 @@ ROOT_POLICY: dict[str, dict[str, str]] = {
                 "setJobStatus",
                 "applyToJob",
                 "moveApplication",
+                "upsertCandidates",
+                "upsertJobs",
+                "revertImport",
             )
         },
+        "importCandidatesCsv": UPLOAD,
     },
 }
 

@@ -1,0 +1,30 @@
+"""The import-job actor: thin and id-only; the work is `resolvers.upserts.jobs.run_import`.
+
+The job's state lives in the database (its rows carry their results), so a redelivered or
+retried message resumes where the job stopped and never writes an item twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import dramatiq
+
+from tasks import broker as _broker  # noqa: F401 - the global broker, before the actor
+from tasks import runtime
+
+QUEUE = "imports"
+
+
+@dramatiq.actor(
+    actor_name="run_import",
+    queue_name=QUEUE,
+    max_retries=5,
+    min_backoff=1_000,
+    max_backoff=60_000,
+    time_limit=60 * 60 * 1000,
+)
+async def run_import(batch_id: str) -> None:
+    from resolvers.upserts.jobs import run_import as work
+
+    await work(runtime.session_factory(), uuid.UUID(batch_id))
