@@ -10,10 +10,11 @@ GRAPHIQL_DIR := .graphiql
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format schema graphiql bench-nested clean help
+.PHONY: run worker test lint format schema graphiql bench-nested bench-upsert clean help
 
 help:
 	@echo "make run     start the server (SQLite, demo data, GraphiQL at http://127.0.0.1:8000/graphql)"
+	@echo "make worker  run background job workers (BROKER_URL must point at Redis or RabbitMQ)"
 	@echo "make test    run the test suite (PostgreSQL too when TEST_DATABASE_URL is set)"
 	@echo "make lint    ruff check, ruff format --check, mypy --strict"
 	@echo "make schema  rewrite schema/schema.graphql from the code"
@@ -48,6 +49,9 @@ graphiql: $(GRAPHIQL_DIR)/.complete
 run: $(VENV)/.synced graphiql
 	$(PY) server.py serve
 
+worker: $(VENV)/.synced
+	$(PY) server.py worker
+
 test: $(VENV)/.synced graphiql
 	$(PY) -m pytest
 
@@ -65,6 +69,9 @@ schema: $(VENV)/.synced
 
 bench-nested: $(VENV)/.synced
 	$(PY) bench/nested_query.py
+
+bench-upsert: $(VENV)/.synced
+	$(PY) bench/upsert.py
 
 clean:
 	rm -rf $(VENV) $(GRAPHIQL_DIR)

@@ -9,6 +9,7 @@ import gc
 import getpass
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -28,10 +29,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models import migrate
 from models.db import count_statements, make_engine, make_session_factory, statement_counter
-from models.settings import Settings
+from models.settings import ROOT, Settings
 from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from resolvers.upserts.jobs import requeue_unfinished
 from schema.api import build_schema
 from schema.view import GRAPHIQL_ASSETS_PATH, REQUEST_ID, TalentgraphGraphQL
+from tasks.broker import current_request_id
+from tasks.worker import start_embedded, stop_embedded
 
 logger = logging.getLogger("talentgraph")
 
@@ -51,6 +55,7 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         counter = [0]
         token = statement_counter.set(counter)
+        request_token = current_request_id.set(request_id)  # carried into task messages
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -63,6 +68,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
+            current_request_id.reset(request_token)
             statement_counter.reset(token)
 
 
@@ -116,10 +122,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         tune_gc(settings.gc_gen0_threshold)
+        # The stub broker's queues live in this process, so this process also works them off.
+        app.state.worker = start_embedded(settings)
+        if app.state.worker is not None and settings.workers <= 1:
+            # in-memory queues died with the last process: import jobs left unfinished go again
+            await requeue_unfinished(session_factory)
         try:
             yield
         finally:
-            await close_app(app)
+            try:
+                await stop_embedded(app.state.worker)
+                app.state.worker = None
+            finally:
+                await close_app(app)
 
     routes: list[Any] = [
         Route(
@@ -149,6 +164,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engine = engine
     app.state.session_factory = session_factory
     app.state.rate_limiter = rate_limiter
+    app.state.worker = None  # the embedded task worker, while the lifespan runs
     return app
 
 
@@ -282,6 +298,29 @@ def serve(host: str, port: int, workers: int, log_level: str, access_log: bool =
     return max(abs(process.exitcode or 0) for process in processes)
 
 
+def run_workers(settings: Settings, processes: int | None, threads: int | None) -> int:
+    """Replace this process with dramatiq's worker CLI on `tasks.worker` (same environment).
+
+    Only for a shared broker: the stub broker's queues live inside each API process, whose
+    embedded worker already serves them.
+    """
+    if not settings.broker_url.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
+        print(
+            "BROKER_URL must point at Redis or RabbitMQ to run separate workers; with the "
+            "default in-memory broker `serve` runs the jobs itself.",
+            file=sys.stderr,
+        )
+        return 2
+    command = [sys.executable, "-m", "dramatiq", "tasks.worker", "--path", str(ROOT)]
+    if processes is not None:
+        command += ["--processes", str(processes)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)  # noqa: S606 - fixed argv, no shell
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="server.py", description=__doc__)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -305,6 +344,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="`sub` of the user's tokens from the external identity provider (OIDC_*); "
         "such users need no password",
     )
+    worker = commands.add_parser(
+        "worker", help="run background job workers (needs BROKER_URL: Redis or RabbitMQ)"
+    )
+    worker.add_argument("--processes", type=int, help="worker processes (default: one per CPU)")
+    worker.add_argument("--threads", type=int, help="threads per worker process (default 8)")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     logging.basicConfig(
@@ -331,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
         print(f"Created {args.role} {args.email} ({user_id})")
+    elif command == "worker":
+        return run_workers(settings, args.processes, args.threads)
     else:
         if settings.is_sqlite:
             prepare_embedded(settings)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from models.enums import ImportMode, Role
-from models.imports import ImportBatch, ImportRow
+from models.imports import ImportBatch
 from models.organization import Organization
 from resolvers.context import Context
 from resolvers.errors import (
@@ -20,7 +20,7 @@ from resolvers.errors import (
 )
 from resolvers.upserts import idempotency
 from resolvers.upserts.batches import BatchOutcome, Counts, run_chunk
-from resolvers.upserts.engine import Options, RowResult
+from resolvers.upserts.engine import IMPORT_ROWS, Options, RowResult
 from resolvers.upserts.plan import Scope
 from resolvers.upserts.specs import Kind
 
@@ -49,11 +49,7 @@ async def scope_of(ctx: Context, organization_id: uuid.UUID | None) -> Scope:
                 [("input.organizationId", "REQUIRED", "Admins name the organization to act for")]
             )
         async with ctx.session_factory() as session:
-            found = (
-                await session.exec(
-                    select(Organization.id).where(Organization.id == organization_id)
-                )  # type: ignore[call-overload]
-            ).first()
+            found = await session.get(Organization, organization_id)
         if found is None:
             raise NotFoundError("Organization not found", field="input.organizationId")
         org = organization_id
@@ -149,34 +145,27 @@ async def replay(ctx: Context, batch_id: uuid.UUID) -> BatchOutcome | Queued:
     async with ctx.session_factory() as session:
         batch = await session.get(ImportBatch, batch_id)
         if batch is None:
-            raise NotFoundError("The batch of this idempotencyKey was reverted or removed")
+            raise NotFoundError("The batch of this idempotencyKey was removed")
         if batch.mode is ImportMode.ASYNC:
             return Queued(batch)
-        stored = (
-            await session.exec(
-                select(ImportRow).where(ImportRow.batch_id == batch_id).order_by(ImportRow.position)  # type: ignore[call-overload, arg-type]
+        conn = await session.connection()
+        stored = list(
+            await conn.execute(
+                select(IMPORT_ROWS)
+                .where(IMPORT_ROWS.c.batch_id == batch_id)
+                .order_by(IMPORT_ROWS.c.position)
             )
-        ).all()
-    rows = (
-        [row_result(r) for (r,) in stored]
-        if stored and isinstance(stored[0], tuple)
-        else [row_result(r) for r in stored]
-    )
-    return BatchOutcome(
-        batch_id,
-        rows,
-        Counts.of(rows),
-        rejected=batch.failed_count == len(rows) and batch.error is not None,
-    )
-
-
-def row_result(row: ImportRow) -> RowResult:
-    return RowResult(
-        index=row.position,
-        outcome=row.outcome,  # type: ignore[arg-type]
-        matched_by=row.matched_by,
-        entity_id=row.entity_id,
-        entity_version=row.entity_version,
-        errors=list(row.errors or []),
-        warnings=list(row.warnings or []),
-    )
+        )
+    rows = [
+        RowResult(
+            index=r.position,
+            outcome=r.outcome,
+            matched_by=r.matched_by,
+            entity_id=r.entity_id,
+            entity_version=r.entity_version,
+            errors=list(r.errors or []),
+            warnings=list(r.warnings or []),
+        )
+        for r in stored
+    ]
+    return BatchOutcome(batch_id, rows, Counts.of(rows))

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlalchemy.exc import IntegrityError
 
 from models.audit import AuditLog
 from models.base import new_id, utcnow
@@ -214,7 +213,7 @@ async def run_chunk(
         outcome = await _attempt(
             factory, kind, scope, options, items, isolated=False, batch=batch, payloads=payloads
         )
-    except IntegrityError:
+    except store.REFUSED:
         outcome = await _attempt(
             factory, kind, scope, options, items, isolated=True, batch=batch, payloads=payloads
         )

@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models.base import utcnow
@@ -179,7 +178,7 @@ async def write_plans(
             try:
                 async with conn.begin_nested():
                     await _write_rows(conn, kind, [plan])
-            except IntegrityError:
+            except store.REFUSED:
                 plan.fail(issue("", "WRITE_FAILED", "The database refused this row (a constraint)"))
     if everything and any(p.failed for p in plans):
         raise RejectBatch

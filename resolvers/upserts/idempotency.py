@@ -70,6 +70,7 @@ async def claim(
                 return Claim(claim_id)
             except IntegrityError:
                 await session.rollback()
+            conn = await session.connection()
             row = (
                 await conn.execute(select(KEYS).where(KEYS.c.scope == scope, KEYS.c.key == key))
             ).first()

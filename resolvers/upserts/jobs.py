@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select, update
@@ -39,7 +40,7 @@ async def queue_import(
     kind: Kind,
     scope: Scope,
     options: Options,
-    payloads: list[dict[str, Any] | None],
+    payloads: Sequence[dict[str, Any] | None],
     *,
     filename: str | None = None,
     row_errors: dict[int, list[dict[str, str]]] | None = None,

@@ -51,7 +51,8 @@ def _restore(table: Any, values: dict[str, Any]) -> dict[str, Any]:
 
 def _python_type(column: Any) -> Any:
     """The Python type a column holds (timestamps are a decorated DateTime)."""
-    if isinstance(column.type, DateTime) or isinstance(getattr(column.type, "impl", None), DateTime):
+    impl = getattr(column.type, "impl", None)
+    if isinstance(column.type, DateTime) or isinstance(impl, DateTime):
         return datetime
     try:
         return column.type.python_type

@@ -16,11 +16,15 @@ from collections.abc import Iterable, Sequence
 from enum import Enum
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import Table, and_, delete, insert, update
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 CHUNK = 900
+# a refused row: SQLAlchemy's error, or asyncpg's own from COPY and the staging statements
+REFUSED = (IntegrityError, asyncpg.exceptions.IntegrityConstraintViolationError)
 JSON_COLUMNS = {"payload", "errors", "warnings", "before"}
 
 

@@ -122,7 +122,7 @@ class UpsertMutations:
             [payload(item) for item in input.items],
             _options(input),
             idempotency_key=input.idempotency_key,
-            organization_id=lookup_id(input.organization_id),
+            organization_id=lookup_id(input.organization_id) if input.organization_id else None,
         )
         if isinstance(outcome, Queued):
             return ImportQueued(import_job=ImportJobType.from_model(outcome.batch))
@@ -144,7 +144,7 @@ class UpsertMutations:
             [payload(item) for item in input.items],
             _options(input),
             idempotency_key=input.idempotency_key,
-            organization_id=lookup_id(input.organization_id),
+            organization_id=lookup_id(input.organization_id) if input.organization_id else None,
         )
         if isinstance(outcome, Queued):
             return ImportQueued(import_job=ImportJobType.from_model(outcome.batch))
@@ -182,7 +182,7 @@ class UpsertMutations:
             file,
             Options(error_policy, collection_mode),
             idempotency_key=idempotency_key,
-            organization_id=lookup_id(organization_id),
+            organization_id=lookup_id(organization_id) if organization_id else None,
         )
         return ImportQueued(import_job=ImportJobType.from_model(batch))
 

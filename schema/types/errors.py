@@ -229,7 +229,7 @@ class InvalidStateHandler(strawberry.ExceptionHandler[InvalidStateError, Invalid
     handle = _simple(InvalidState, ErrorCode.INVALID_STATE)
 
 
-EXCEPTION_HANDLERS = (
+EXCEPTION_HANDLERS: tuple[Any, ...] = (  # type: ignore[no-redef]
     *EXCEPTION_HANDLERS,
     IdempotencyKeyReusedHandler(),
     IdempotencyInProgressHandler(),

@@ -166,7 +166,9 @@ async def test_csv_file_becomes_an_import_job_with_per_line_errors(
         3: [{"path": "skills[0].years", "code": "INVALID_FORMAT"}],
     }
     async with db() as session:
-        ada = (await session.exec(select(Candidate).where(Candidate.email == "ada@example.com"))).one()
+        ada = (
+            await session.exec(select(Candidate).where(Candidate.email == "ada@example.com"))
+        ).one()
     assert ada.external_id == "c-1"
 
 

@@ -189,7 +189,9 @@ OTHER_MUTATIONS: dict[str, tuple[str, Vars, str, dict[str, str]]] = {
         "id: $id",
         lambda w, role: {"id": str(uuid.uuid4())},
         "$id: ID!",
-        dict(zip(ROLES, (UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND))),
+        dict(
+            zip(ROLES, (UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND))
+        ),
     ),
     "moveApplication": (
         "id: $id, stage: $stage",
