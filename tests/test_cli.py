@@ -57,6 +57,7 @@ async def cli(tmp_path: Path, db_path: Path, *args: str) -> Run:
         "SEED_DEMO": "false",
         "GRAPHIQL": "false",
         "LOG_LEVEL": "warning",
+        "BROKER_URL": "stub://",
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -88,7 +89,7 @@ async def test_help_lists_the_commands(tmp_path, db_path):
     run = await cli(tmp_path, db_path, "--help")
     # then
     assert run.returncode == 0
-    for command in ("serve", "migrate", "seed-demo", "create-user"):
+    for command in ("serve", "migrate", "seed-demo", "create-user", "worker"):
         assert command in run.stdout
     assert not db_path.exists()
 
@@ -176,3 +177,12 @@ async def test_create_user_rejects_unknown_role(tmp_path, db_path):
     # then
     assert run.returncode == 2
     assert "invalid choice: 'CANDIDATE'" in run.stderr
+
+
+async def test_worker_needs_a_shared_broker(tmp_path, db_path):
+    # when
+    run = await cli(tmp_path, db_path, "worker", "--processes", "1")
+    # then
+    assert run.returncode == 2
+    assert "BROKER_URL must point at Redis or RabbitMQ" in run.stderr
+    assert "Traceback" not in run.stderr
