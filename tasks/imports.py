@@ -22,7 +22,7 @@ QUEUE = "imports"
     max_retries=5,
     min_backoff=1_000,
     max_backoff=60_000,
-    time_limit=60 * 60 * 1000,
+    time_limit=25 * 60 * 1000,  # under RabbitMQ's 30-minute consumer timeout; a cut-off job resumes
 )
 async def run_import(batch_id: str) -> None:
     from resolvers.upserts.jobs import run_import as work
