@@ -20,7 +20,7 @@ from resolvers.errors import (
 )
 from resolvers.upserts import idempotency
 from resolvers.upserts.batches import BatchOutcome, Counts, run_chunk
-from resolvers.upserts.engine import IMPORT_ROWS, Options, RowResult
+from resolvers.upserts.engine import IMPORT_ROWS, Options, stored_results
 from resolvers.upserts.plan import Scope
 from resolvers.upserts.specs import Kind
 
@@ -156,16 +156,5 @@ async def replay(ctx: Context, batch_id: uuid.UUID) -> BatchOutcome | Queued:
                 .order_by(IMPORT_ROWS.c.position)
             )
         )
-    rows = [
-        RowResult(
-            index=r.position,
-            outcome=r.outcome,
-            matched_by=r.matched_by,
-            entity_id=r.entity_id,
-            entity_version=r.entity_version,
-            errors=list(r.errors or []),
-            warnings=list(r.warnings or []),
-        )
-        for r in stored
-    ]
+    rows = stored_results(stored)
     return BatchOutcome(batch_id, rows, Counts.of(rows))

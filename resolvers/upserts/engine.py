@@ -21,15 +21,15 @@ from resolvers.upserts import store
 from resolvers.upserts.plan import (
     RowPlan,
     Scope,
-    _same,
-    _stored,
     dedupe,
     diff_children,
     job_rules,
     jsonable,
     match,
     new_record,
+    same_value,
     stored_children,
+    stored_records,
 )
 from resolvers.upserts.skills import resolve_skill_ids
 from resolvers.upserts.specs import Issue, Kind, clean_item, issue
@@ -86,7 +86,7 @@ def _compute(
         job_rules(plan, record, existing)
         if plan.failed:
             return
-    changed = any(not _same(value, existing[name]) for name, value in values.items())
+    changed = any(not same_value(value, existing[name]) for name, value in values.items())
     snapshot: dict[str, list[dict[str, Any]]] = {}
     for coll in kind.collections:
         if coll.key not in lists:
@@ -124,7 +124,7 @@ async def plan_rows(
         if plan.cleaned.errors:
             plan.outcome = UpsertOutcome.FAILED
     dedupe(kind, plans)
-    match(kind, scope, plans, await _stored(conn, kind, scope, plans))
+    match(kind, scope, plans, await stored_records(conn, kind, scope, plans))
     await resolve_skill_ids(conn, kind, plans, create=not options.dry_run, drop_bad=drop_bad)
     children = await stored_children(conn, kind, plans)
     for plan in plans:
@@ -234,3 +234,19 @@ def import_rows(
 
 
 IMPORT_ROWS = ImportRow.__table__  # type: ignore[attr-defined]
+
+
+def stored_results(rows: Any) -> list[RowResult]:
+    """RowResults of stored ImportRow rows (for replays and paged job results)."""
+    return [
+        RowResult(
+            index=r.position,
+            outcome=r.outcome,
+            matched_by=r.matched_by,
+            entity_id=r.entity_id,
+            entity_version=r.entity_version,
+            errors=list(r.errors or []),
+            warnings=list(r.warnings or []),
+        )
+        for r in rows
+    ]

@@ -24,8 +24,8 @@ from resolvers.context import Context
 from resolvers.errors import NotFoundError
 from resolvers.upserts import store
 from resolvers.upserts.batches import BATCHES, new_batch, run_chunk
-from resolvers.upserts.engine import IMPORT_ROWS, Options, RowResult
-from resolvers.upserts.plan import KEY_COLUMNS, Scope, _keys
+from resolvers.upserts.engine import IMPORT_ROWS, Options, RowResult, stored_results
+from resolvers.upserts.plan import RowPlan, Scope, dedupe
 from resolvers.upserts.revert import revert_batch
 from resolvers.upserts.specs import KINDS, Kind, clean_item, issue
 
@@ -141,24 +141,16 @@ async def _mark_batch_duplicates(factory: SessionFactory, kind: Kind, batch: Imp
         if not chunk:
             break
         after = chunk[-1].position
-        for position, payload in chunk:
-            cleaned = clean_item(kind, position, payload or {}, drop_bad=True)
-            for by, value in _keys(kind, cleaned):
-                first = seen.get((by, value))
-                if first is not None:
-                    label = KEY_COLUMNS[by]
-                    duplicates.append(
-                        (
-                            position,
-                            issue(
-                                label, "DUPLICATE_IN_BATCH", f"Item {first} has the same {label}"
-                            ),
-                        )
-                    )
-                    break
-            else:
-                for key in _keys(kind, cleaned):
-                    seen.setdefault(key, position)
+        plans = [
+            RowPlan(clean_item(kind, position, payload or {}, drop_bad=True))
+            for position, payload in chunk
+        ]
+        dedupe(kind, plans, seen)
+        duplicates.extend(
+            (p.index, p.cleaned.errors[-1])
+            for p in plans
+            if p.failed and p.cleaned.errors[-1]["code"] == "DUPLICATE_IN_BATCH"
+        )
     if not duplicates:
         return
     async with factory() as session:
@@ -383,15 +375,4 @@ async def list_rows(
     async with ctx.session_factory() as session:
         conn = await session.connection()
         rows = list(await conn.execute(statement))
-    return [
-        RowResult(
-            index=r.position,
-            outcome=r.outcome,
-            matched_by=r.matched_by,
-            entity_id=r.entity_id,
-            entity_version=r.entity_version,
-            errors=list(r.errors or []),
-            warnings=list(r.warnings or []),
-        )
-        for r in rows
-    ]
+    return stored_results(rows)

@@ -77,7 +77,7 @@ def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
     return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
 
 
-def _keys(kind: Kind, row: Cleaned) -> list[tuple[MatchedBy, Any]]:
+def match_keys(kind: Kind, row: Cleaned) -> list[tuple[MatchedBy, Any]]:
     keys: list[tuple[MatchedBy, Any]] = []
     for by in kind.match_keys:
         value = row.id if by is MatchedBy.ID else row.values.get(KEY_COLUMNS[by])
@@ -86,24 +86,29 @@ def _keys(kind: Kind, row: Cleaned) -> list[tuple[MatchedBy, Any]]:
     return keys
 
 
-def dedupe(kind: Kind, plans: list[RowPlan]) -> None:
-    """A later row sharing a match key with an earlier one fails; the first one goes ahead."""
-    seen: dict[tuple[MatchedBy, Any], int] = {}
+def dedupe(
+    kind: Kind, plans: list[RowPlan], seen: dict[tuple[MatchedBy, Any], int] | None = None
+) -> None:
+    """A later row sharing a match key with an earlier one fails; the first one goes ahead.
+
+    `seen` carries the keys of earlier chunks when a job is checked chunk by chunk.
+    """
+    seen = {} if seen is None else seen
     for plan in plans:
         if plan.failed:
             continue
-        for key in _keys(kind, plan.cleaned):
+        for key in match_keys(kind, plan.cleaned):
             first = seen.get(key)
             if first is not None:
                 label = LABELS[key[0]]
                 plan.fail(issue(label, "DUPLICATE_IN_BATCH", f"Item {first} has the same {label}"))
                 break
         else:
-            for key in _keys(kind, plan.cleaned):
+            for key in match_keys(kind, plan.cleaned):
                 seen[key] = plan.index
 
 
-async def _stored(
+async def stored_records(
     conn: AsyncConnection, kind: Kind, scope: Scope, plans: list[RowPlan]
 ) -> list[dict[str, Any]]:
     """Every record any row could match or collide with, in one statement per chunk."""
@@ -111,7 +116,7 @@ async def _stored(
     wanted: dict[MatchedBy, set[Any]] = {by: set() for by in kind.match_keys}
     for plan in plans:
         if not plan.failed:
-            for by, value in _keys(kind, plan.cleaned):
+            for by, value in match_keys(kind, plan.cleaned):
                 wanted[by].add(value)
     clauses = []
     for by, values in wanted.items():
@@ -145,7 +150,7 @@ def match(kind: Kind, scope: Scope, plans: list[RowPlan], stored: list[dict[str,
         if plan.failed:
             continue
         row = plan.cleaned
-        for by, value in _keys(kind, row):
+        for by, value in match_keys(kind, row):
             found = index.get((by, value))
             if found is not None:
                 plan.matched_by, plan.existing = by, found
@@ -217,7 +222,7 @@ async def stored_children(
     return out
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
     if isinstance(a, float) or isinstance(b, float):
         return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9
     if isinstance(a, Enum) or isinstance(b, Enum):
@@ -226,7 +231,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _equal(coll: Collection, given: dict[str, Any], stored: dict[str, Any]) -> bool:
-    return all(_same(given.get(name), stored.get(name)) for name in coll.fields)
+    return all(same_value(given.get(name), stored.get(name)) for name in coll.fields)
 
 
 def diff_children(

@@ -217,9 +217,6 @@ class Kind:
     collections: tuple[Collection, ...]
     match_keys: tuple[MatchedBy, ...]
     owner: str  # the column holding the partner's organization
-    contact_keys: tuple[str, ...] = ()  # unique across all records (email, phone)
-    skill_field: str = "skills"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def collection(self, key: str) -> Collection:
         return next(c for c in self.collections if c.key == key)
@@ -234,7 +231,6 @@ CANDIDATES = Kind(
     (EDUCATION, EXPERIENCE, CANDIDATE_SKILLS, CERTIFICATIONS),
     (MatchedBy.ID, MatchedBy.EXTERNAL_ID, MatchedBy.EMAIL, MatchedBy.PHONE),
     "sourced_by_organization_id",
-    contact_keys=("email", "phone"),
 )
 JOBS = Kind(
     ImportKind.JOBS,

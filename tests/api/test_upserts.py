@@ -144,7 +144,7 @@ async def test_every_match_key_in_priority_order(client: Any, db: Any, settings:
 async def test_in_batch_duplicates_fail_before_any_write(
     client: Any, db: Any, settings: Any
 ) -> None:
-    # given: the same email three ways and the same externalId twice
+    # given: one email in two spellings, and one externalId twice
     _, token = await partner(db, settings)
     items = [
         person(1),
