@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -25,8 +26,28 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# version 4 and the RFC 4122 variant, set the way `uuid.UUID(..., version=4)` sets them
+_V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_V4_SET = (4 << 76) | (0x8000 << 48)
+_random_ids: list[int] = []
+os.register_at_fork(after_in_child=_random_ids.clear)  # a forked worker draws its own
+
+
 def new_id() -> uuid.UUID:
-    return uuid.uuid4()
+    """A random (version 4) UUID, like `uuid.uuid4()`, with random bytes drawn 256 ids at a time.
+
+    Bulk upserts create about 150,000 ids per 10,000 candidates; one `os.urandom` call per
+    block instead of per id halves the cost of each.
+    """
+    while True:
+        try:
+            return uuid.UUID(int=_random_ids.pop())
+        except IndexError:
+            block = os.urandom(16 * 256)
+            _random_ids.extend(
+                (int.from_bytes(block[i : i + 16], "big") & _V4_CLEAR) | _V4_SET
+                for i in range(0, len(block), 16)
+            )
 
 
 def id_field() -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime
 from typing import Any
@@ -14,6 +15,7 @@ CURRENCY = re.compile(r"^[A-Z]{3}$")
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 
+@functools.lru_cache(maxsize=512)
 def camel(name: str) -> str:
     """`date_of_birth` -> `dateOfBirth`: fields are named as the client wrote them."""
     head, *rest = name.split("_")

@@ -15,7 +15,7 @@ from resolvers.upserts.batches import BatchOutcome
 from resolvers.upserts.engine import Options
 from resolvers.upserts.specs import CANDIDATES, JOBS
 from schema.inputs import lookup_id
-from schema.inputs_upsert import UpsertCandidatesInput, UpsertJobsInput, payload
+from schema.inputs_upsert import UpsertCandidatesInput, UpsertJobsInput, plain_items
 from schema.types.errors import (
     AuthenticationRequired,
     Forbidden,
@@ -119,7 +119,7 @@ class UpsertMutations:
         outcome = await upsert(
             info.context,
             CANDIDATES,
-            [payload(item) for item in input.items],
+            plain_items(input.items),
             _options(input),
             idempotency_key=input.idempotency_key,
             organization_id=lookup_id(input.organization_id) if input.organization_id else None,
@@ -141,7 +141,7 @@ class UpsertMutations:
         outcome = await upsert(
             info.context,
             JOBS,
-            [payload(item) for item in input.items],
+            plain_items(input.items),
             _options(input),
             idempotency_key=input.idempotency_key,
             organization_id=lookup_id(input.organization_id) if input.organization_id else None,
