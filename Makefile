@@ -10,7 +10,7 @@ GRAPHIQL_DIR := .graphiql
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run worker test lint format schema graphiql bench-nested bench-upsert clean help
+.PHONY: run worker test lint format schema graphiql bench-nested bench-upsert bench-cv clean help
 
 help:
 	@echo "make run     start the server (SQLite, demo data, GraphiQL at http://127.0.0.1:8000/graphql)"
@@ -72,6 +72,9 @@ bench-nested: $(VENV)/.synced
 
 bench-upsert: $(VENV)/.synced
 	$(PY) bench/upsert.py
+
+bench-cv: $(VENV)/.synced
+	$(PY) bench/cv/quality.py
 
 clean:
 	rm -rf $(VENV) $(GRAPHIQL_DIR)

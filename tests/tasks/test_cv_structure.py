@@ -1,0 +1,244 @@
+"""Structuring real generated CVs: fields, layouts, headings, dates, names, running headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tasks.cv import cli_json, parse_pdf, parse_pdf_in_process
+from tests import pdfs
+
+
+def parsed(tmp_path: Path, data: bytes) -> dict[str, Any]:
+    outcome = parse_pdf_in_process(pdfs.write(tmp_path, data))
+    assert outcome.status == "PARSED", outcome.reason
+    assert outcome.profile is not None
+    return outcome.profile
+
+
+def jobs(profile: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [
+        (job["title"], job["company"], job["start"], job["end"], job["current"])
+        for job in profile["experience"]
+    ]
+
+
+EXPECTED_JOBS = [
+    ("Senior Software Engineer", "Acme Analytics GmbH", "2019-01", None, True),
+    ("Software Engineer", "Globex Corporation", "2015-03", "2018-12", False),
+]
+
+
+def test_one_column_cv_yields_every_field(tmp_path):
+    # given
+    data = pdfs.simple_cv_pdf(
+        links=["https://github.com/janedoe"],
+        languages=["English (native)", "German (C1)"],
+        certifications=["AWS Certified Developer – Associate, Amazon Web Services, 2021"],
+    )
+    # when
+    outcome = parse_pdf(pdfs.write(tmp_path, data))
+    # then
+    profile = outcome.profile
+    assert outcome.status == "PARSED"
+    assert profile is not None
+    assert profile["name"]["value"] == "Jane Doe"
+    assert (profile["first_name"], profile["last_name"]) == ("Jane", "Doe")
+    assert profile["headline"]["value"] == "Senior Software Engineer"
+    assert profile["email"]["value"] == "jane.doe@example.com"
+    assert profile["phone"]["value"] == "+49301234567"
+    assert profile["location"]["value"] == "Berlin, Germany"
+    assert profile["summary"]["value"].startswith("Backend engineer with ten years")
+    assert [s["value"] for s in profile["skills"]] == [
+        "Python",
+        "PostgreSQL",
+        "Kubernetes",
+        "GraphQL",
+    ]
+    assert [s["value"] for s in profile["languages"]] == ["English", "German"]
+    assert [s["value"] for s in profile["links"]] == ["https://github.com/janedoe"]
+    assert jobs(profile) == EXPECTED_JOBS
+    assert [
+        (e["institution"], e["degree"], e["field"], e["start_year"], e["end_year"])
+        for e in profile["education"]
+    ] == [("Technical University of Munich", "Master of Science", "Computer Science", 2012, 2014)]
+    assert [(c["title"], c["issuer"], c["year"]) for c in profile["certifications"]] == [
+        ("AWS Certified Developer – Associate", "Amazon Web Services", 2021)
+    ]
+    assert (profile["text_layer"], profile["page_count"], profile["layout"]) == (
+        True,
+        1,
+        "one-column",
+    )
+
+
+def test_every_value_keeps_confidence_and_source(tmp_path):
+    # given
+    profile = parsed(tmp_path, pdfs.simple_cv_pdf())
+    # when
+    email = profile["email"]
+    first_job = profile["experience"][0]
+    # then
+    assert email["source"] == {"page": 1, "line": 3}
+    assert 0 < email["confidence"] <= 1
+    assert first_job["source"] == {"page": 1, "line": 7}
+    assert 0 < first_job["confidence"] <= 1
+
+
+def test_two_column_cv_reads_each_column_in_order(tmp_path):
+    # given
+    data = pdfs.two_column_cv_pdf(certifications=["Certified Kubernetes Administrator, CNCF, 2022"])
+    # when
+    profile = parsed(tmp_path, data)
+    # then
+    assert profile["layout"] == "two-column"
+    assert profile["name"]["value"] == "Jane Doe"
+    assert profile["email"]["value"] == "jane.doe@example.com"
+    assert jobs(profile) == EXPECTED_JOBS
+    assert [e["institution"] for e in profile["education"]] == ["Technical University of Munich"]
+    assert [s["value"] for s in profile["skills"]] == [
+        "Python",
+        "PostgreSQL",
+        "Kubernetes",
+        "GraphQL",
+    ]
+    assert [(c["title"], c["issuer"], c["year"]) for c in profile["certifications"]] == [
+        ("Certified Kubernetes Administrator", "CNCF", 2022)
+    ]
+
+
+def test_sidebar_cv_finds_the_name_in_the_main_column(tmp_path):
+    # given
+    data = pdfs.sidebar_cv_pdf(languages=["English (native)", "Spanish (B2)"])
+    # when
+    profile = parsed(tmp_path, data)
+    # then
+    assert profile["layout"] == "sidebar"
+    assert profile["name"]["value"] == "Jane Doe"
+    assert profile["headline"]["value"] == "Senior Software Engineer"
+    assert profile["location"]["value"] == "Berlin, Germany"
+    assert [s["value"] for s in profile["languages"]] == ["English", "Spanish"]
+    assert jobs(profile) == EXPECTED_JOBS
+
+
+@pytest.mark.parametrize(
+    ("dates", "start", "end", "current"),
+    [
+        ("Jan 2019 - Present", "2019-01", None, True),
+        ("January 2019 – Current", "2019-01", None, True),
+        ("2019-01 to 2021-06", "2019-01", "2021-06", False),
+        ("03/2018 - 11/2020", "2018-03", "2020-11", False),
+        ("2015 - 2018", "2015", "2018", False),
+        ("Since 2020", "2020", None, True),
+        ("Sept. 2016 — Feb. 2017", "2016-09", "2017-02", False),
+    ],
+)
+def test_date_formats(tmp_path, dates, start, end, current):
+    # given
+    job = {"title": "Data Analyst", "company": "Initech Ltd", "dates": dates}
+    # when
+    profile = parsed(tmp_path, pdfs.simple_cv_pdf(experience=[job]))
+    # then
+    assert jobs(profile) == [("Data Analyst", "Initech Ltd", start, end, current)]
+
+
+@pytest.mark.parametrize("style", ["title-company", "company-first", "inline"])
+def test_job_arrangements(tmp_path, style):
+    # given
+    experience = [{**job, "style": style} for job in pdfs.DEFAULT_EXPERIENCE]
+    # when
+    profile = parsed(tmp_path, pdfs.simple_cv_pdf(experience=experience))
+    # then
+    assert jobs(profile) == EXPECTED_JOBS
+
+
+@pytest.mark.parametrize(
+    ("experience", "education", "skills"),
+    [
+        ("Work History", "Academic Background", "Technical Skills"),
+        ("PROFESSIONAL EXPERIENCE", "EDUCATION", "CORE COMPETENCIES"),
+        ("Employment:", "Education & Training", "Skills & Tools"),
+    ],
+)
+def test_heading_variants(tmp_path, experience, education, skills):
+    # given
+    headings = {"experience": experience, "education": education, "skills": skills}
+    # when
+    profile = parsed(tmp_path, pdfs.simple_cv_pdf(headings=headings))
+    # then
+    assert len(profile["experience"]) == 2
+    assert len(profile["education"]) == 1
+    assert len(profile["skills"]) == 4
+
+
+def test_licenses_and_certifications_heading(tmp_path):
+    # given
+    data = pdfs.simple_cv_pdf(
+        headings={"certifications": "Licenses & Certifications"},
+        certifications=["Project Management Professional (PMP) | PMI | 2020"],
+    )
+    # when
+    profile = parsed(tmp_path, data)
+    # then
+    assert [(c["title"], c["issuer"], c["year"]) for c in profile["certifications"]] == [
+        ("Project Management Professional (PMP)", "PMI", 2020)
+    ]
+
+
+@pytest.mark.parametrize("name", ["Zoë Åkesson", "José Núñez-García", "Łukasz Żółkiewski"])
+def test_non_ascii_names(tmp_path, name):
+    # given
+    data = pdfs.simple_cv_pdf(name=name)
+    # when
+    profile = parsed(tmp_path, data)
+    # then
+    assert profile["name"]["value"] == name
+
+
+def test_running_headers_and_page_numbers_are_dropped(tmp_path):
+    # given: two pages with a running header and "Page n of 2" footers
+    data = pdfs.simple_cv_pdf(
+        running_header="Jane Doe · Curriculum Vitae", footer_page_numbers=True, filler_bullets=30
+    )
+    # when
+    outcome = parse_pdf_in_process(pdfs.write(tmp_path, data))
+    # then
+    assert outcome.page_count == 2
+    assert outcome.profile is not None
+    assert jobs(outcome.profile) == EXPECTED_JOBS
+    descriptions = "\n".join(job["description"] for job in outcome.profile["experience"])
+    assert "Curriculum Vitae" not in descriptions
+    assert "Page 1 of 2" not in descriptions
+    assert len(outcome.profile["skills"]) == 4
+
+
+def test_cli_json_has_plain_values(tmp_path):
+    # given
+    outcome = parse_pdf_in_process(pdfs.write(tmp_path, pdfs.simple_cv_pdf()))
+    # when
+    printed = cli_json(outcome)
+    # then
+    assert {
+        "name",
+        "email",
+        "phone",
+        "location",
+        "skills",
+        "experience",
+        "education",
+        "certifications",
+        "text_layer",
+    } <= set(printed)
+    assert printed["name"] == "Jane Doe"
+    assert printed["skills"] == ["Python", "PostgreSQL", "Kubernetes", "GraphQL"]
+    assert printed["experience"][0] == {
+        "company": "Acme Analytics GmbH",
+        "title": "Senior Software Engineer",
+        "start": "2019-01",
+        "end": None,
+        "current": True,
+    }
+    assert printed["education"][0]["start_year"] == 2012
+    assert printed["text_layer"] is True
