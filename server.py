@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gc
 import getpass
+import json
 import logging
 import multiprocessing
 import os
@@ -15,6 +16,7 @@ import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
@@ -30,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from models import migrate
 from models.db import count_statements, make_engine, make_session_factory, statement_counter
 from models.settings import ROOT, Settings
+from resolvers.documents.upload import requeue_unfinished as requeue_documents
 from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from resolvers.upserts.jobs import requeue_unfinished
 from schema.api import build_schema
@@ -127,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if app.state.worker is not None and settings.workers <= 1:
             # in-memory queues died with the last process: import jobs left unfinished go again
             await requeue_unfinished(session_factory)
+            await requeue_documents(session_factory)
         try:
             yield
         finally:
@@ -321,6 +325,29 @@ def run_workers(settings: Settings, processes: int | None, threads: int | None) 
     os.execv(sys.executable, command)  # noqa: S606 - fixed argv, no shell
 
 
+def parse_cv_command(path: Path) -> int:
+    """Print the structured CV as JSON; non-zero exit with the reason when it cannot be read."""
+    from tasks.cv import cli_json, has_pdf_magic, parse_pdf
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError as exc:
+        print(f"parse-cv: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    if not has_pdf_magic(head):
+        print(f"parse-cv: {path} is not a PDF", file=sys.stderr)
+        return 1
+    outcome = parse_pdf(path)
+    print(json.dumps(cli_json(outcome), ensure_ascii=False, indent=2))
+    if outcome.status == "FAILED":
+        print(f"parse-cv: {path} could not be parsed: {outcome.reason}", file=sys.stderr)
+        return 1
+    if outcome.status == "NEEDS_OCR":
+        print(f"parse-cv: {outcome.reason}", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="server.py", description=__doc__)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -349,7 +376,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     worker.add_argument("--processes", type=int, help="worker processes (default: one per CPU)")
     worker.add_argument("--threads", type=int, help="threads per worker process (default 8)")
+    parse_cv = commands.add_parser(
+        "parse-cv", help="extract a CV's profile from a PDF (sandboxed) and print it as JSON"
+    )
+    parse_cv.add_argument("file", type=Path, metavar="FILE.pdf")
     args = parser.parse_args(argv)
+    if args.command == "parse-cv":
+        return parse_cv_command(args.file)
     settings = Settings.from_env()
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"

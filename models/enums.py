@@ -63,6 +63,14 @@ class DocumentStatus(StrEnum):
     NEEDS_OCR = "NEEDS_OCR"
 
 
+class ApplyMode(StrEnum):
+    """What a parsed CV does to the candidate's profile."""
+
+    AUTO_FILL = "AUTO_FILL"
+    SUGGEST = "SUGGEST"
+    REPLACE = "REPLACE"
+
+
 class EvaluationStatus(StrEnum):
     PENDING = "PENDING"
     RUNNING = "RUNNING"

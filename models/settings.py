@@ -37,6 +37,9 @@ class Settings:
     graphiql: bool = True
     graphiql_dir: Path = ROOT / ".graphiql"
     max_body_bytes: int = 10 * 1024 * 1024
+    storage_dir: Path | None = None  # stored files; default `data_dir / "files"`
+    max_upload_bytes: int = 5 * 1024 * 1024  # one CV file
+    max_cv_pages: int = 20
     max_query_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2000
@@ -67,6 +70,11 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     @property
+    def files_dir(self) -> Path:
+        """Where stored files (CVs) live with the local storage backend."""
+        return self.storage_dir or self.data_dir / "files"
+
+    @property
     def embedded(self) -> bool:
         """The laptop deployment: SQLite file and an in-process stub broker."""
         return self.is_sqlite and self.broker_url.startswith("stub")
@@ -81,6 +89,7 @@ class Settings:
             "DATABASE_URL", default=f"sqlite+aiosqlite:///{data_dir / 'talentgraph.db'}"
         )
         jwt_secret = config("JWT_SECRET", default="") or ""
+        storage_dir = config("STORAGE_DIR", default="")
         values: dict[str, object] = {
             "database_url": async_url(database_url),
             "jwt_secret": jwt_secret,
@@ -97,6 +106,9 @@ class Settings:
             "graphiql": _truthy(config("GRAPHIQL", default="true")),
             "graphiql_dir": Path(config("GRAPHIQL_DIR", default=str(ROOT / ".graphiql"))),
             "max_body_bytes": config("MAX_BODY_BYTES", cast=int, default=10 * 1024 * 1024),
+            "storage_dir": Path(storage_dir) if storage_dir else None,
+            "max_upload_bytes": config("MAX_UPLOAD_BYTES", cast=int, default=5 * 1024 * 1024),
+            "max_cv_pages": config("MAX_CV_PAGES", cast=int, default=20),
             "max_query_depth": config("MAX_QUERY_DEPTH", cast=int, default=10),
             "max_aliases": config("MAX_ALIASES", cast=int, default=15),
             "max_tokens": config("MAX_TOKENS", cast=int, default=2000),

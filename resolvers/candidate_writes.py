@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from loaders.policy import can_create_candidates, can_view_candidate, can_write_candidate
 from models.candidate import Candidate
+from models.document import Document
 from models.enums import CandidateSource, Role
+from models.storage import open_storage
 from resolvers.audit import record
 from resolvers.context import Context
 from resolvers.errors import (
@@ -24,6 +27,8 @@ from resolvers.errors import (
     NotFoundError,
 )
 from resolvers.write_checks import WriteChecks
+
+logger = logging.getLogger("talentgraph.candidates")
 
 # field -> (required, max length) of the free-text columns
 TEXT_FIELDS = {
@@ -230,11 +235,28 @@ async def update_candidate(
 
 
 async def delete_candidate(ctx: Context, candidate_id: uuid.UUID | None) -> uuid.UUID:
-    """Erase the candidate; the database cascades to profile sections, applications, CVs."""
+    """Erase the candidate; the database cascades to profile sections, applications, CVs.
+
+    The stored CV files go once the erasure is committed (a rollback keeps them); a file that
+    cannot be deleted is logged, as its row, and so any way to reach it, is gone already.
+    """
     async with ctx.session_factory() as session:
         row = await writable_candidate(session, ctx, candidate_id)
         deleted = row.id
+        keys = list(
+            (
+                await session.exec(
+                    select(col(Document.storage_key)).where(col(Document.candidate_id) == deleted)
+                )
+            ).all()
+        )
         await session.exec(delete(Candidate).where(col(Candidate.id) == deleted))
-        record(session, ctx, "candidate.delete", "Candidate", deleted)
+        record(session, ctx, "candidate.delete", "Candidate", deleted, {"documents": len(keys)})
         await session.commit()
+    storage = open_storage(ctx.settings)
+    for key in keys:
+        try:
+            await storage.delete(key)
+        except Exception:  # the erasure stands; the operator cleans up the file
+            logger.exception("could not delete stored file %s of candidate %s", key, deleted)
     return deleted

@@ -22,6 +22,8 @@ class Context:
     request_id: str
     client_ip: str | None = None
     rate_limiter: Any = None
+    # a WebSocket's `connection_init` payload (it carries the Authorization of subscriptions)
+    connection_params: Any = None
 
     def loaders_at(self, info: Any, *, parent: bool = False) -> LoaderSet:
         """The loaders of the field being resolved, or of its parent object (see `Loaders`).

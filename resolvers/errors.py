@@ -19,7 +19,12 @@ Hierarchy:
     ├── RateLimitedError        too many requests; `retry_after` says how long to wait
     ├── IdempotencyKeyReusedError  an idempotency key sent again with another request
     ├── IdempotencyInProgressError the first request with this idempotency key still runs
-    └── InvalidStateError       the object's state does not allow the operation
+    ├── InvalidStateError       the object's state does not allow the operation
+    └── UploadRejectedError     an uploaded file is refused (`code` says why)
+        ├── FileTooLargeError   larger than the upload limit
+        ├── NotAPdfError        no PDF signature, or pypdf cannot open it
+        ├── EncryptedPdfError   password-protected
+        └── TooManyPagesError   more pages than the limit
 
 Anything that is not a PublicError (or a GraphQL validation error) is masked as
 "Unexpected error." with the request id, and logged.
@@ -154,3 +159,27 @@ class InvalidStateError(PublicError):
     """The object is not in a state that allows this (e.g. reverting a running import)."""
 
     code = "INVALID_STATE"
+
+
+class UploadRejectedError(PublicError):
+    """An uploaded file is refused before anything is stored; `limit` is the bound it broke."""
+
+    def __init__(self, message: str, *, limit: int | None = None, field: str | None = "file"):
+        super().__init__(message, field=field)
+        self.limit = limit
+
+
+class FileTooLargeError(UploadRejectedError):
+    code = "TOO_LARGE"
+
+
+class NotAPdfError(UploadRejectedError):
+    code = "NOT_A_PDF"
+
+
+class EncryptedPdfError(UploadRejectedError):
+    code = "ENCRYPTED"
+
+
+class TooManyPagesError(UploadRejectedError):
+    code = "TOO_MANY_PAGES"

@@ -25,7 +25,9 @@ from resolvers.errors import PublicError
 from schema.cost import QueryCostLimiter
 from schema.mutation import Mutation
 from schema.mutations.applications import HANDLERS as APPLICATION_HANDLERS
+from schema.mutations.documents import HANDLERS as DOCUMENT_HANDLERS
 from schema.query import Query
+from schema.subscription import Subscription
 from schema.types.errors import EXCEPTION_HANDLERS
 
 logger = logging.getLogger("talentgraph.graphql")
@@ -136,8 +138,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return TalentgraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True),
-        exception_handlers=(*EXCEPTION_HANDLERS, *APPLICATION_HANDLERS),
+        exception_handlers=(*EXCEPTION_HANDLERS, *APPLICATION_HANDLERS, *DOCUMENT_HANDLERS),
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: AddValidationRules(list(rules)),

@@ -12,6 +12,7 @@ from resolvers.context import Context
 from resolvers.errors import InvalidCredentialsError
 from schema.mutations.applications import ApplicationMutations
 from schema.mutations.candidates import CandidateMutations
+from schema.mutations.documents import DocumentMutations
 from schema.mutations.jobs import JobMutations
 from schema.mutations.upserts import UpsertMutations
 from schema.types.common import ErrorCode, UserError
@@ -80,7 +81,9 @@ RefreshArg = Annotated[
 
 
 @strawberry.type(description="Changes to the recruiting graph.")
-class Mutation(CandidateMutations, JobMutations, ApplicationMutations, UpsertMutations):
+class Mutation(
+    CandidateMutations, JobMutations, ApplicationMutations, UpsertMutations, DocumentMutations
+):
     @strawberry.mutation(description="Sign in with email and password.")
     async def login(
         self,

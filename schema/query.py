@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from loaders.pagination import PageArgs
+from models.enums import ApplyMode
 from resolvers import applications, audit, candidates, jobs, skills
 from resolvers.context import Context
 from resolvers.upserts import imports_api
@@ -21,10 +22,11 @@ from schema.inputs import (
     lookup_id,
 )
 from schema.prefetch import prefetch_connection
-from schema.types.application import ApplicationType, DocumentType, EvaluationType
+from schema.types.application import ApplicationType, EvaluationType
 from schema.types.audit import AuditLogEntryType
 from schema.types.candidate import CandidateType
 from schema.types.common import Connection, to_connection
+from schema.types.document import DocumentType, UploadConstraints
 from schema.types.imports import ImportJobType
 from schema.types.job import JobType, SkillType
 from schema.types.organization import UserType
@@ -174,6 +176,17 @@ class Query:
             else None
         )
         return DocumentType.from_model(row) if row else None
+
+    @strawberry.field(description="The limits `uploadCv` enforces, for clients to check first.")
+    def upload_constraints(self, info: Info) -> UploadConstraints:
+        settings = info.context.settings
+        return UploadConstraints(
+            max_bytes=settings.max_upload_bytes,
+            max_request_bytes=settings.max_body_bytes,
+            max_pages=settings.max_cv_pages,
+            content_types=["application/pdf"],
+            apply_modes=list(ApplyMode),
+        )
 
     @strawberry.field(description="The skill vocabulary by name, for autocompletion.")
     async def skills(

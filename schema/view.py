@@ -11,8 +11,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from loaders.policy import ANONYMOUS, Viewer
 from loaders.registry import Loaders
@@ -23,6 +25,12 @@ from resolvers.context import Context
 from resolvers.errors import AuthenticationError, MalformedAuthorizationError
 from resolvers.external_idp import ExternalIdentityProvider
 from resolvers.ratelimit import Limit, RateLimiter, retry_after_header
+from schema.multipart import (
+    FORM_STATE,
+    LimitedFormAdapter,
+    forgery_refusal,
+    operations_with_files,
+)
 
 logger = logging.getLogger("talentgraph.graphiql")
 
@@ -58,6 +66,8 @@ def offline_graphiql_html(template: str) -> str:
 
 
 class TalentgraphGraphQL(GraphQL[Context, None]):
+    request_adapter_class = LimitedFormAdapter
+
     def __init__(
         self,
         schema: Any,
@@ -70,7 +80,7 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
-            multipart_uploads_enabled=True,  # CSV imports; Bearer tokens only, so no CSRF
+            multipart_uploads_enabled=True,  # CSV imports and CVs; see schema/multipart.py
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         )
         self.settings = settings
@@ -95,6 +105,18 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope)
+            refusal = forgery_refusal(request.method, request.headers)
+            if refusal is not None:
+                response = JSONResponse(
+                    {
+                        "errors": [
+                            {"message": refusal, "extensions": {"code": "PREFLIGHT_REQUIRED"}}
+                        ]
+                    },
+                    status_code=400,
+                )
+                await response(scope, receive, send)
+                return
             try:
                 viewer = await authenticate(
                     self.settings,
@@ -136,7 +158,12 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
                 )
                 await response(scope, receive, send)
                 return
-        await super().__call__(scope, receive, send)
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            form = scope.get("state", {}).pop(FORM_STATE, None)
+            if form is not None:
+                await form.close()  # the uploaded files' temporary files
 
     async def _over_limit(self, viewer: Viewer, request: Request) -> float | None:
         """Requests per minute of a user, or of a client address when anonymous."""
@@ -166,6 +193,26 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
             rate_limiter=self.rate_limiter,
         )
 
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        form_data = await request.get_form_data()
+        return operations_with_files(form_data)  # type: ignore[no-any-return]
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticate a WebSocket from `Authorization` in its `connection_init` payload."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        header = params.get("Authorization") or params.get("authorization")
+        if header is None:
+            return ACK
+        try:
+            viewer = await authenticate(
+                self.settings, self.session_factory, str(header), self.external
+            )
+        except AuthenticationError as exc:
+            raise ConnectionRejectionError({"message": exc.message}) from exc
+        context.viewer = viewer
+        context.loaders = Loaders(self.session_factory, viewer)
+        return ACK
+
     async def process_result(self, request: Any, result: Any) -> GraphQLHTTPResponse:
         response = await super().process_result(request, result)
         for error in response.get("errors") or []:
@@ -178,6 +225,7 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
         return HTMLResponse(self.graphql_ide_html)
 
 
+ACK: UnsetType = UNSET  # acknowledge a WebSocket connection without a payload
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.db import SessionFactory, make_engine, make_session_factory
 from models.settings import Settings
+from models.storage import Storage, open_storage
+from tasks.cv import Limits
 
 # Actors run on the event-loop thread of dramatiq's AsyncIO middleware (one per worker process),
 # tests and the API run their own loops, and an asyncpg/aiosqlite connection belongs to the loop
@@ -20,6 +22,7 @@ from models.settings import Settings
 # concurrently, hence the lock.
 _lock = threading.Lock()
 _settings: Settings | None = None
+_storage: Storage | None = None
 _engines: dict[asyncio.AbstractEventLoop, dict[str, tuple[AsyncEngine, SessionFactory]]] = {}
 
 
@@ -37,6 +40,25 @@ def get_settings() -> Settings:
         if _settings is None:
             _settings = Settings.from_env()
         return _settings
+
+
+def use_storage(storage: Storage | None) -> None:
+    """Store files somewhere else than the settings say (None: back to the settings)."""
+    global _storage
+    with _lock:
+        _storage = storage
+
+
+def storage() -> Storage:
+    """Where actors read stored files: the configured override, else the settings' backend."""
+    with _lock:
+        chosen = _storage
+    return chosen if chosen is not None else open_storage(get_settings())
+
+
+def cv_limits() -> Limits:
+    """What parsing one CV may cost, with the configured page limit."""
+    return Limits(max_pages=get_settings().max_cv_pages)
 
 
 def session_factory() -> SessionFactory:

@@ -186,3 +186,51 @@ async def test_worker_needs_a_shared_broker(tmp_path, db_path):
     assert run.returncode == 2
     assert "BROKER_URL must point at Redis or RabbitMQ" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+async def test_parse_cv_prints_the_profile_as_json(tmp_path, db_path):
+    # given
+    import json
+
+    from tests import pdfs
+
+    path = pdfs.write(tmp_path, pdfs.simple_cv_pdf(name="Zoë Åkesson"))
+    # when
+    run = await cli(tmp_path, db_path, "parse-cv", str(path))
+    # then
+    assert run.returncode == 0, run.stderr
+    printed = json.loads(run.stdout)
+    assert printed["name"] == "Zoë Åkesson"
+    assert printed["email"] == "jane.doe@example.com"
+    assert printed["skills"] == ["Python", "PostgreSQL", "Kubernetes", "GraphQL"]
+    assert [job["company"] for job in printed["experience"]] == [
+        "Acme Analytics GmbH",
+        "Globex Corporation",
+    ]
+    assert printed["text_layer"] is True
+
+
+async def test_parse_cv_rejects_a_file_that_is_not_a_pdf(tmp_path, db_path):
+    # given
+    from tests import pdfs
+
+    path = pdfs.write(tmp_path, pdfs.not_a_pdf("png"))
+    # when
+    run = await cli(tmp_path, db_path, "parse-cv", str(path))
+    # then
+    assert run.returncode == 1
+    assert run.stderr == f"parse-cv: {path} is not a PDF\n"
+
+
+async def test_parse_cv_fails_on_a_hostile_pdf(tmp_path, db_path):
+    # given
+    from tests import pdfs
+
+    path = pdfs.write(tmp_path, pdfs.cyclic_pages_pdf())
+    # when
+    run = await cli(tmp_path, db_path, "parse-cv", str(path))
+    # then
+    assert run.returncode == 1
+    assert run.stderr == (
+        f"parse-cv: {path} could not be parsed: unreadable PDF (Detected cyclic page references.)\n"
+    )

@@ -1,4 +1,4 @@
-"""GraphQL types for applications, their events, documents and evaluations."""
+"""GraphQL types for applications, their events and evaluations."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ import strawberry
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
 from loaders.policy import can_view_candidate, can_view_evaluation, can_view_job
 from models.application import Application, ApplicationEvent
-from models.document import Document
-from models.enums import ApplicationStage, DocumentStatus, EvaluationStatus
+from models.enums import ApplicationStage, EvaluationStatus
 from models.evaluation import Evaluation
 from resolvers.applications import get_document
 from resolvers.context import Context
 from schema.prefetch import each, resolved
 from schema.types.candidate import CandidateType
+from schema.types.document import DocumentType
 from schema.types.job import JobType
 
 Info = strawberry.Info[Context, None]
@@ -46,37 +46,6 @@ class ApplicationEventType:
             actor_id=strawberry.ID(str(row.actor_id)) if row.actor_id else None,
             note=row.note,
             created_at=row.created_at,
-        )
-
-
-@strawberry.type(name="Document", description="A stored CV and what parsing found in it.")
-class DocumentType:
-    id: strawberry.ID = strawberry.field(description="Stable UUID of the document.")
-    candidate_id: strawberry.ID = strawberry.field(description="UUID of the candidate.")
-    filename: str = strawberry.field(description="Original file name (display only).")
-    content_type: str = strawberry.field(description="Media type, e.g. application/pdf.")
-    size_bytes: int = strawberry.field(description="File size in bytes.")
-    sha256: str = strawberry.field(description="Hex SHA-256 of the file.")
-    status: DocumentStatus = strawberry.field(description="Processing state.")
-    page_count: int | None = strawberry.field(description="Number of pages, once known.")
-    failure_reason: str | None = strawberry.field(description="Why parsing failed, if it did.")
-    created_at: datetime = strawberry.field(description="When it was uploaded (UTC).")
-    updated_at: datetime = strawberry.field(description="Last status change (UTC).")
-
-    @classmethod
-    def from_model(cls, row: Document) -> DocumentType:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            candidate_id=strawberry.ID(str(row.candidate_id)),
-            filename=row.filename,
-            content_type=row.content_type,
-            size_bytes=row.size_bytes,
-            sha256=row.sha256,
-            status=row.status,
-            page_count=row.page_count,
-            failure_reason=row.failure_reason,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
         )
 
 

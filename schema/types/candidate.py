@@ -18,12 +18,13 @@ from schema.prefetch import each, resolved
 from schema.types.organization import OrganizationType
 
 if TYPE_CHECKING:
-    from schema.types.application import ApplicationType, DocumentType, EvaluationType
+    from schema.types.application import ApplicationType, EvaluationType
+    from schema.types.document import DocumentType
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
 LazyApplication = Annotated["ApplicationType", strawberry.lazy("schema.types.application")]
-LazyDocument = Annotated["DocumentType", strawberry.lazy("schema.types.application")]
+LazyDocument = Annotated["DocumentType", strawberry.lazy("schema.types.document")]
 LazyEvaluation = Annotated["EvaluationType", strawberry.lazy("schema.types.application")]
 
 
@@ -239,7 +240,7 @@ class CandidateType:
 
     @strawberry.field(description="Uploaded CVs the viewer may see, oldest first.")
     async def documents(self, info: Info) -> list[LazyDocument]:
-        from schema.types.application import DocumentType
+        from schema.types.document import DocumentType
 
         rows = await info.context.loaders_at(info).documents_by_candidate.load(self.row.id)
         return [

@@ -10,6 +10,7 @@ import strawberry
 
 from models.enums import (
     ApplicationStage,
+    ApplyMode,
     CandidateSource,
     CollectionMode,
     DocumentStatus,
@@ -38,6 +39,12 @@ strawberry.enum(JobStatus, description="DRAFT (not public), OPEN (accepts applic
 strawberry.enum(EmploymentType, description="Contract form of a job.")
 strawberry.enum(ApplicationStage, description="Pipeline stage of an application.")
 strawberry.enum(DocumentStatus, description="Processing state of a CV.")
+strawberry.enum(
+    ApplyMode,
+    description="What a parsed CV does to the profile: AUTO_FILL fills empty fields and adds "
+    "missing entries (never overwriting a value), SUGGEST only suggests, REPLACE (admins) "
+    "overwrites fields and replaces the sections the CV lists.",
+)
 strawberry.enum(EvaluationStatus, description="Processing state of an evaluation.")
 strawberry.enum(ErrorPolicy, description="What a batch does with invalid rows.")
 strawberry.enum(CollectionMode, description="How given nested lists meet stored ones.")
@@ -126,6 +133,10 @@ class ErrorCode(Enum):
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     IDEMPOTENCY_IN_PROGRESS = "IDEMPOTENCY_IN_PROGRESS"
     INVALID_STATE = "INVALID_STATE"
+    TOO_LARGE = "TOO_LARGE"
+    NOT_A_PDF = "NOT_A_PDF"
+    ENCRYPTED = "ENCRYPTED"
+    TOO_MANY_PAGES = "TOO_MANY_PAGES"
 
 
 @strawberry.interface(description="An expected failure of a mutation, returned as data.")

@@ -193,6 +193,15 @@ OTHER_MUTATIONS: dict[str, tuple[str, Vars, str, dict[str, str]]] = {
             zip(ROLES, (UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND))
         ),
     ),
+    "acceptProfileSuggestion": (
+        "documentId: $id",
+        lambda w, role: {"id": str(uuid.uuid4())},
+        "$id: ID!",
+        # owners and roles: test_cv_processing.py; an unknown document is missing for everyone
+        dict(
+            zip(ROLES, (UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND))
+        ),
+    ),
     "moveApplication": (
         "id: $id, stage: $stage",
         lambda w, role: {

@@ -1,0 +1,187 @@
+"""The parse job: PENDING -> PARSING -> PARSED | FAILED | NEEDS_OCR, safe to run again.
+
+The `parse_document` actor calls `process_document`; tests call it directly. State lives in the
+row: a message for a finished document does nothing, a PARSING document whose worker died is
+picked up again, and each delivery counts an attempt, so a file that keeps killing its worker
+ends FAILED after `MAX_ATTEMPTS` instead of being retried forever. Finishing is conditional on
+the row still being PARSING, so two deliveries racing each other apply the profile once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from models.audit import AuditLog
+from models.base import utcnow
+from models.candidate import Candidate
+from models.db import SessionFactory
+from models.document import Document
+from models.enums import DocumentStatus
+from models.storage import Storage
+from resolvers.documents import events
+from resolvers.documents.apply import choose, load_current, write
+from resolvers.errors import ConflictError
+from tasks.cv import Limits, ParseOutcome, parse_pdf_async
+
+logger = logging.getLogger("talentgraph.documents")
+
+MAX_ATTEMPTS = 3
+APPLY_ROUNDS = 3  # a person saving the profile meanwhile makes the apply start over
+UNFINISHED = (DocumentStatus.PENDING, DocumentStatus.PARSING)
+TERMINAL = (DocumentStatus.PARSED, DocumentStatus.FAILED, DocumentStatus.NEEDS_OCR)
+MAX_REASON = 500
+
+
+async def process_document(
+    factory: SessionFactory,
+    storage: Storage,
+    document_id: uuid.UUID,
+    limits: Limits | None = None,
+    *,
+    request_id: str | None = None,
+) -> None:
+    """Parse the stored file and apply it to the profile.
+
+    Raises whatever went wrong unexpectedly (storage or database trouble) while attempts
+    remain, so the message is retried; a bad PDF is an outcome, never an exception.
+    """
+    document = await _claim(factory, document_id)
+    if document is None:
+        return
+    try:
+        outcome = await _parse(storage, document, limits or Limits())
+        await _finish(factory, document, outcome, request_id)
+    except Exception:
+        if document.attempts < MAX_ATTEMPTS:
+            raise
+        logger.exception("giving up on document %s", document_id)
+        reason = f"parsing did not complete after {MAX_ATTEMPTS} attempts"
+        await _finish(factory, document, ParseOutcome.failed(reason), request_id)
+
+
+async def _claim(factory: SessionFactory, document_id: uuid.UUID) -> Document | None:
+    """Mark the document PARSING and count the attempt; None when there is nothing to do."""
+    async with factory() as session:
+        document = await session.get(Document, document_id)
+        if document is None or document.status in TERMINAL:
+            return None
+        if document.attempts >= MAX_ATTEMPTS:  # earlier deliveries died mid-parse
+            reason = f"parsing did not complete after {MAX_ATTEMPTS} attempts"
+            document.status = DocumentStatus.FAILED
+            document.failure_reason = reason
+            document.updated_at = utcnow()
+            await session.commit()
+            events.publish(document_id)
+            return None
+        result = await session.exec(
+            update(Document)
+            .where(col(Document.id) == document_id, col(Document.status).in_(UNFINISHED))
+            .values(
+                status=DocumentStatus.PARSING,
+                attempts=col(Document.attempts) + 1,
+                updated_at=utcnow(),
+            )
+        )
+        if result.rowcount != 1:
+            return None
+        await session.commit()
+        await session.refresh(document)
+    events.publish(document_id)
+    return document
+
+
+async def _parse(storage: Storage, document: Document, limits: Limits) -> ParseOutcome:
+    try:
+        data = await storage.read(document.storage_key)
+    except FileNotFoundError:
+        return ParseOutcome.failed("the stored file is missing")
+    with tempfile.TemporaryDirectory(prefix="cv-") as folder:
+        path = Path(folder) / "cv.pdf"
+        await asyncio.to_thread(path.write_bytes, data)
+        return await parse_pdf_async(path, limits)
+
+
+def _outcome_values(outcome: ParseOutcome) -> dict[str, Any]:
+    status = DocumentStatus(outcome.status)
+    reason = outcome.reason
+    if status is DocumentStatus.PARSED and not outcome.profile:
+        status, reason = DocumentStatus.FAILED, "the parser found no profile in the text"
+    if status is DocumentStatus.NEEDS_OCR and not reason:
+        reason = "no text layer: the PDF holds only images and needs OCR"
+    return {
+        "status": status,
+        "failure_reason": reason[:MAX_REASON] if reason else None,
+        "page_count": outcome.page_count,
+        "extracted_text": outcome.text if status is not DocumentStatus.FAILED else None,
+        "parsed_profile": outcome.profile if status is DocumentStatus.PARSED else None,
+        "findings": list(outcome.findings),
+    }
+
+
+async def _finish(
+    factory: SessionFactory, document: Document, outcome: ParseOutcome, request_id: str | None
+) -> None:
+    values = _outcome_values(outcome)
+    for _ in range(APPLY_ROUNDS):
+        try:
+            done = await _store(factory, document, values, request_id)
+        except ConflictError:
+            continue
+        if done:
+            events.publish(document.id)
+        return
+    raise ConflictError("The profile kept changing while the CV was applied", current_version=0)
+
+
+async def _store(
+    factory: SessionFactory, document: Document, values: dict[str, Any], request_id: str | None
+) -> bool:
+    """Record the outcome and apply the profile in one transaction; False if already done."""
+    now = utcnow()
+    async with factory() as session:
+        applied: list[str] = []
+        candidate = await session.get(Candidate, document.candidate_id)
+        if values["status"] is DocumentStatus.PARSED and candidate is not None:
+            current = await load_current(session, candidate)
+            changes, replaced = choose(document.apply_mode, values["parsed_profile"], current)
+            applied = await write(session, candidate, changes, replaced=sorted(replaced))
+        result = await session.exec(
+            update(Document)
+            .where(
+                col(Document.id) == document.id,
+                col(Document.status) == DocumentStatus.PARSING,
+            )
+            .values(
+                **values,
+                applied_fields=applied,
+                parsed_at=now if values["status"] is DocumentStatus.PARSED else None,
+                updated_at=now,
+            )
+        )
+        if result.rowcount != 1:  # another delivery finished it first
+            await session.rollback()
+            return False
+        session.add(
+            AuditLog(
+                actor_id=document.uploaded_by_id,
+                action="document.parse",
+                entity_type="Document",
+                entity_id=str(document.id),
+                request_id=request_id,
+                details={
+                    "status": values["status"].value,
+                    "candidateId": str(document.candidate_id),
+                    "appliedFields": applied,
+                },
+            )
+        )
+        await session.commit()
+    return True

@@ -1,0 +1,38 @@
+"""The Subscription root (graphql-transport-ws on /graphql)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+
+from loaders.registry import Loaders
+from resolvers.context import Context
+from resolvers.documents.watch import watch
+from schema.inputs import lookup_id
+from schema.types.document import DocumentType
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type(
+    description="Live updates over WebSocket (graphql-transport-ws); send the access token as "
+    "`Authorization` in the `connection_init` payload."
+)
+class Subscription:
+    @strawberry.subscription(
+        description="A CV's state now and after each change (PENDING, PARSING, then PARSED, "
+        "FAILED or NEEDS_OCR); completes after the final state. Same visibility as "
+        "`document(id)`: a missing or hidden document is a NOT_FOUND error."
+    )
+    async def document_updated(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="UUID of the document.")],
+    ) -> AsyncGenerator[DocumentType, None]:
+        ctx = info.context
+        async for row in watch(ctx, lookup_id(id)):
+            # a connection lives long: nested fields must not see rows cached at an earlier event
+            ctx.loaders = Loaders(ctx.session_factory, ctx.viewer)
+            yield DocumentType.from_model(row)
