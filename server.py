@@ -16,6 +16,8 @@ import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -127,10 +129,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         tune_gc(settings.gc_gen0_threshold)
         # The stub broker's queues live in this process, so this process also works them off.
         app.state.worker = start_embedded(settings)
-        if app.state.worker is not None and settings.workers <= 1:
-            # in-memory queues died with the last process: import jobs left unfinished go again
-            await requeue_unfinished(session_factory)
-            await requeue_documents(session_factory)
+        restart = group_restart()
+        if app.state.worker is not None and restart.requeues:
+            # in-memory queues died with the last processes: jobs left unfinished go again
+            await requeue_unfinished(session_factory, restart.before)
+            await requeue_documents(session_factory, restart.before)
         try:
             yield
         finally:
@@ -259,6 +262,29 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+GROUP_ENV = "TALENTGRAPH_GROUP"  # "<index>:<start time>" of a process of `serve --workers N`
+
+
+@dataclass(frozen=True)
+class Restart:
+    requeues: bool  # this process re-sends the unfinished jobs of the in-memory broker
+    before: datetime | None  # only jobs created before the group started
+
+
+def group_restart() -> Restart:
+    """Whether this process re-sends unfinished jobs when it starts.
+
+    The stub broker's queues live in the API processes and die with them, so after a restart
+    unfinished import and parse jobs are sent again. In a group of processes only the first one
+    does it, and only for jobs created before the group started: the others may already have
+    queued new jobs, which must not run twice.
+    """
+    index, _, started = os.environ.get(GROUP_ENV, "").partition(":")
+    if not index:
+        return Restart(requeues=True, before=None)
+    return Restart(requeues=index == "0", before=datetime.fromisoformat(started))
+
+
 def _serve_one(host: str, port: int, log_level: str, access_log: bool) -> None:
     import uvicorn
 
@@ -284,8 +310,11 @@ def serve(host: str, port: int, workers: int, log_level: str, access_log: bool =
         spawn.Process(target=_serve_one, args=(host, port, log_level, access_log))
         for _ in range(workers)
     ]
-    for process in processes:
+    started = datetime.now(UTC).isoformat()
+    for index, process in enumerate(processes):
+        os.environ[GROUP_ENV] = f"{index}:{started}"  # a spawned process copies the environment
         process.start()
+    os.environ.pop(GROUP_ENV, None)
 
     def stop(*_: Any) -> None:
         for process in processes:
@@ -383,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "parse-cv":
         return parse_cv_command(args.file)
-    settings = Settings.from_env()
+    settings = Settings.from_env(signs_tokens=args.command != "worker")
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
     )

@@ -80,8 +80,14 @@ class Settings:
         return self.is_sqlite and self.broker_url.startswith("stub")
 
     @classmethod
-    def from_env(cls, env_file: str | Path | None = None, **overrides: object) -> Settings:
-        """Read settings from the process environment, then `.env` (environment wins)."""
+    def from_env(
+        cls, env_file: str | Path | None = None, *, signs_tokens: bool = True, **overrides: object
+    ) -> Settings:
+        """Read settings from the process environment, then `.env` (environment wins).
+
+        `signs_tokens=False` is for background workers: they never issue or check tokens, so
+        they run without `JWT_SECRET` on PostgreSQL too.
+        """
         path = Path(env_file) if env_file else ROOT / ".env"
         config = Config(path if path.is_file() else None, environ=os.environ)
         data_dir = Path(config("DATA_DIR", default=str(DEFAULT_DATA_DIR)))
@@ -133,7 +139,7 @@ class Settings:
         }
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]
-        if not settings.jwt_secret:
+        if not settings.jwt_secret and (signs_tokens or settings.is_sqlite):
             settings = settings.with_secret(_embedded_secret(settings))
         return settings
 

@@ -38,7 +38,7 @@ def get_settings() -> Settings:
     global _settings
     with _lock:
         if _settings is None:
-            _settings = Settings.from_env()
+            _settings = Settings.from_env(signs_tokens=False)
         return _settings
 
 

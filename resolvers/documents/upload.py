@@ -19,6 +19,7 @@ import tempfile
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -293,13 +294,15 @@ async def enqueue(document_id: uuid.UUID) -> None:
     await send_async(ACTOR, str(document_id), queue_name=QUEUE)
 
 
-async def requeue_unfinished(factory: SessionFactory) -> int:
+async def requeue_unfinished(factory: SessionFactory, before: datetime | None = None) -> int:
     """Send again the parse of every document left PENDING or PARSING (the embedded worker's
-    in-memory queue died with the previous process)."""
+    in-memory queue died with the previous process); `before` leaves newer uploads alone."""
     async with factory() as session:
         statement = select(col(Document.id)).where(
             col(Document.status).in_([DocumentStatus.PENDING, DocumentStatus.PARSING])
         )
+        if before is not None:
+            statement = statement.where(col(Document.created_at) < before)
         ids = list((await session.exec(statement)).all())
     for document_id in ids:
         await enqueue(document_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -324,19 +325,18 @@ async def _reject(factory: SessionFactory, batch_id: uuid.UUID) -> None:
         await session.commit()
 
 
-async def requeue_unfinished(factory: SessionFactory) -> int:
-    """Send again every job left QUEUED or RUNNING (after a restart of the embedded worker)."""
+async def requeue_unfinished(factory: SessionFactory, before: datetime | None = None) -> int:
+    """Send again every job left QUEUED or RUNNING (after a restart of the embedded worker);
+    `before` leaves jobs queued since the restart alone."""
+    query = select(BATCHES.c.id).where(
+        BATCHES.c.mode == ImportMode.ASYNC,
+        BATCHES.c.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING]),
+    )
+    if before is not None:
+        query = query.where(BATCHES.c.created_at < before)
     async with factory() as session:
         conn = await session.connection()
-        ids = [
-            r[0]
-            for r in await conn.execute(
-                select(BATCHES.c.id).where(
-                    BATCHES.c.mode == ImportMode.ASYNC,
-                    BATCHES.c.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING]),
-                )
-            )
-        ]
+        ids = [r[0] for r in await conn.execute(query)]
     for batch_id in ids:
         await enqueue(batch_id)
     return len(ids)

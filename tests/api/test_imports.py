@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dramatiq
@@ -13,6 +14,7 @@ from sqlmodel import func, select
 
 import tasks.imports  # noqa: F401 - declares the actor
 from models.candidate import Candidate
+from resolvers.upserts.jobs import requeue_unfinished
 from tasks import runtime
 from tasks.worker import start_worker, stop_worker
 from tests.api.test_upserts import UPSERT, batch, partner, person
@@ -194,3 +196,27 @@ async def test_csv_import_needs_a_signed_in_partner(client: Any) -> None:
         "__typename": "AuthenticationRequired",
         "code": "UNAUTHENTICATED",
     }
+
+
+async def test_a_restart_sends_again_only_jobs_queued_before_it(
+    client: Any, db: Any, settings: Any
+) -> None:
+    # given: a job queued, then its process died (its in-memory queue is gone)
+    runtime.configure(settings)
+    broker = dramatiq.get_broker()
+    _, token = await partner(db, settings)
+    items = [person(n, skills=[], education=[], workExperience=[]) for n in range(1001)]
+    queued = await gql(client, UPSERT, batch(items), token)
+    job = queued.data["upsertCandidates"]["importJob"]
+    broker.flush_all()
+    # when: the restarted group's first process sends again what is older than the group
+    older = await requeue_unfinished(db, before=datetime.now(UTC) - timedelta(hours=1))
+    sent = await requeue_unfinished(db, before=datetime.now(UTC))
+    running = start_worker(broker, threads=1, timeout_ms=100)
+    try:
+        done = await finished(client, token, job["id"])
+    finally:
+        stop_worker(running)
+    # then: a job newer than the cut-off is left to the process that queued it
+    assert (older, sent) == (0, 1)
+    assert done["counts"]["created"] == 1001

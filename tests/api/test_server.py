@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+import server
 from models import migrate
 from models.candidate import Candidate
 from models.enums import CandidateSource, Role
@@ -400,3 +401,27 @@ async def test_client_errors_are_not_logged_as_errors(client, caplog):
         await gql(client, document)
     # then
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_a_single_process_requeues_every_unfinished_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given: no process group
+    monkeypatch.delenv(server.GROUP_ENV, raising=False)
+    # when
+    restart = server.group_restart()
+    # then
+    assert restart == server.Restart(requeues=True, before=None)
+
+
+def test_only_the_first_process_of_a_group_requeues_jobs_older_than_the_group(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: the environment `serve --workers 2` gives its processes
+    started = "2026-11-22T08:00:00+00:00"
+    # when
+    monkeypatch.setenv(server.GROUP_ENV, f"0:{started}")
+    first = server.group_restart()
+    monkeypatch.setenv(server.GROUP_ENV, f"1:{started}")
+    second = server.group_restart()
+    # then
+    assert first == server.Restart(requeues=True, before=datetime.fromisoformat(started))
+    assert second.requeues is False

@@ -57,3 +57,16 @@ def test_postgres_without_secret_refuses_to_start(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="JWT_SECRET must be set"):
         Settings.from_env(tmp_path / "absent.env")
     assert not (tmp_path / "jwt_secret").exists()
+
+
+def test_a_background_worker_on_postgres_needs_no_secret(tmp_path, monkeypatch):
+    # given
+    _clear(monkeypatch, "JWT_SECRET")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "postgresql://app@db.internal/tg")
+    # when
+    settings = Settings.from_env(tmp_path / "absent.env", signs_tokens=False)
+    # then: it reads the database settings and has no secret to leak
+    assert settings.database_url == "postgresql+asyncpg://app@db.internal/tg"
+    assert settings.jwt_secret == ""
+    assert not (tmp_path / "jwt_secret").exists()
