@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from models import migrate
 from models.db import count_statements, make_engine, make_session_factory, statement_counter
 from models.settings import ROOT, Settings
+from resolvers.documents.download import download
 from resolvers.documents.upload import requeue_unfinished as requeue_documents
 from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from resolvers.upserts.jobs import requeue_unfinished
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             max_body_size=settings.max_body_bytes,
         ),
         WebSocketRoute("/graphql", graphql),
+        Route("/documents/{document_id}/file", download, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
@@ -171,6 +173,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engine = engine
     app.state.session_factory = session_factory
     app.state.rate_limiter = rate_limiter
+    app.state.external_idp = graphql.external
     app.state.worker = None  # the embedded task worker, while the lifespan runs
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,7 @@ from models.document import Document
 from models.enums import ApplyMode, DocumentStatus
 from resolvers.context import Context
 from resolvers.documents import suggestions
+from resolvers.documents.download import download_path
 from resolvers.documents.proposals import Change
 from schema.prefetch import resolved
 from schema.types.parsed_profile import DocumentFinding, ParsedProfile, SourceLocation
@@ -167,6 +169,13 @@ class DocumentType:
                 CandidateType.from_model(row) if row and can_view_candidate(viewer, row) else None
             ),
         )
+
+    @strawberry.field(
+        description="Path of the stored file on this API (`GET` with the same bearer token): "
+        "sent as an attachment, to whoever may see this document."
+    )
+    def download_path(self) -> str:
+        return download_path(uuid.UUID(str(self.id)))
 
     @strawberry.field(description="What the CV was sent for, if the upload said.")
     def job_context(self) -> JobContext | None:

@@ -1,0 +1,112 @@
+"""`GET /documents/{id}/file`: the stored CV, to whoever may see the document.
+
+A plain HTTP route rather than a GraphQL field: clients want the bytes (a link, a download
+button), not base64 in JSON. The same bearer authentication and the same visibility rule as
+`document(id)` apply on every request; a document the viewer may not see looks missing. The file
+is always sent as an attachment with `nosniff`, so a browser never renders an uploaded file
+inline (OWASP File Upload cheat sheet, "Public File Retrieval").
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from loaders.policy import Viewer
+from loaders.registry import Loaders
+from models.storage import open_storage
+from resolvers.applications import get_document
+from resolvers.audit import record
+from resolvers.auth import authenticate
+from resolvers.context import Context
+from resolvers.errors import AuthenticationError
+from resolvers.ratelimit import Limit, retry_after_header
+
+logger = logging.getLogger("talentgraph.documents")
+
+FALLBACK_NAME = "cv.pdf"
+
+
+def download_path(document_id: uuid.UUID) -> str:
+    """Where the file of a document is served, relative to the API's root."""
+    return f"/documents/{document_id}/file"
+
+
+def _error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers or None)
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII fallback name and the real one in RFC 6266 `filename*`."""
+    ascii_name = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\;/' else "_" for c in filename
+    )
+    if not ascii_name.lower().endswith(".pdf"):
+        ascii_name = FALLBACK_NAME
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+async def download(request: Request) -> Response:
+    """Send the stored PDF of a visible document; 401 without a valid token, else 404."""
+    app: Any = request.app
+    settings = app.state.settings
+    factory = app.state.session_factory
+    try:
+        viewer: Viewer = await authenticate(
+            settings, factory, request.headers.get("authorization"), app.state.external_idp
+        )
+    except AuthenticationError as exc:
+        return _error(401, "UNAUTHENTICATED", exc.message, **{"WWW-Authenticate": "Bearer"})
+    if viewer.user_id is None:
+        return _error(401, "UNAUTHENTICATED", "Sign in to download documents")
+    limiter = app.state.rate_limiter
+    if limiter is not None:  # the same budget as the user's GraphQL requests
+        wait = await limiter.hit(f"req:user:{viewer.user_id}", Limit(settings.rate_limit_user, 60))
+        if wait is not None:
+            retry = retry_after_header(wait)
+            return _error(
+                429, "RATE_LIMITED", "Too many requests; try again later", **{"Retry-After": retry}
+            )
+    try:
+        document_id = uuid.UUID(request.path_params["document_id"])
+    except ValueError:
+        return _error(404, "NOT_FOUND", "Document not found")
+    state = request.scope.get("state", {})
+    client = request.client
+    ctx = Context(
+        request=request,
+        response=None,
+        settings=settings,
+        session_factory=factory,
+        viewer=viewer,
+        loaders=Loaders(factory, viewer),
+        request_id=state.get("request_id", ""),
+        client_ip=client.host if client else None,
+    )
+    document = await get_document(ctx, ctx.loaders.at(("download",)), document_id)
+    if document is None:
+        return _error(404, "NOT_FOUND", "Document not found")
+    try:
+        data = await open_storage(settings).read(document.storage_key)
+    except FileNotFoundError:
+        logger.warning("document %s has no stored file", document.id)
+        return _error(404, "NOT_FOUND", "The document's file is no longer stored")
+    async with factory() as session:  # reading a CV is access to personal data: audited
+        record(session, ctx, "document.download", "Document", document.id)
+        await session.commit()
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": content_disposition(document.filename or FALLBACK_NAME),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
