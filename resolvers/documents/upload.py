@@ -19,7 +19,7 @@ import tempfile
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from loaders.policy import can_view_job
+from models.base import utcnow
 from models.db import SessionFactory
 from models.document import Document
 from models.enums import ApplyMode, DocumentStatus
@@ -214,6 +215,8 @@ async def _upload(
         existing = await _existing(ctx, candidate.id, received.sha256)
         if existing is not None:
             await _audit_duplicate(ctx, existing)
+            if _stalled(existing):
+                await _send(existing.id)
             return Uploaded(existing, duplicate=True)
         page_count = await _vet(received, limits_of(ctx.settings))
         document = Document(
@@ -270,8 +273,30 @@ async def _insert(ctx: Context, storage: Storage, document: Document) -> Uploade
     except BaseException:
         await storage.delete(document.storage_key)
         raise
-    await enqueue(document.id)
+    await _send(document.id)
     return Uploaded(document, duplicate=False)
+
+
+STALLED_AFTER = timedelta(minutes=2)
+
+
+def _stalled(document: Document) -> bool:
+    """Still PENDING long after its upload: its message was lost (or never sent)."""
+    return document.status is DocumentStatus.PENDING and utcnow() - document.updated_at > (
+        STALLED_AFTER
+    )
+
+
+async def _send(document_id: uuid.UUID) -> None:
+    """Queue the parse; a broker outage leaves the upload stored and PENDING, not failed.
+
+    The document is committed by then, so the upload succeeded; uploading the same file again
+    once it has stalled sends the parse again (as does a restart of the embedded server).
+    """
+    try:
+        await enqueue(document_id)
+    except Exception:
+        logger.exception("could not queue the parse of document %s; it stays PENDING", document_id)
 
 
 async def _audit_duplicate(ctx: Context, existing: Document) -> None:

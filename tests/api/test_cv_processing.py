@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dramatiq
 import pytest
+from dramatiq.brokers.stub import StubBroker
 
 import tasks.documents  # noqa: F401 - declares the actor
 from models.candidate import Candidate
@@ -18,7 +20,7 @@ from models.document import Document
 from models.enums import DocumentStatus, Role
 from models.storage import LocalStorage, new_key
 from tasks import runtime
-from tasks.broker import send
+from tasks.broker import send, use_broker
 from tasks.worker import start_worker, stop_worker
 from tests import pdfs
 from tests.api.test_cv_upload import candidate_user, upload
@@ -352,3 +354,53 @@ async def test_restart_requeues_unfinished_documents(db, settings, worker):
     # then
     assert count == 1
     assert (await stored(db, Document, pending.id)).status is DocumentStatus.PARSED
+
+
+class RefusingBroker(StubBroker):
+    """A broker that is down: every message is refused, as a lost connection would."""
+
+    def enqueue(self, message: Any, *, delay: int | None = None) -> Any:
+        raise ConnectionError("broker unreachable")
+
+
+async def test_a_broker_outage_keeps_the_upload_and_a_later_upload_sends_the_parse(
+    client, db, settings, worker
+):
+    # given: the broker is down while a CV is uploaded
+    _, token = await candidate_user(db, settings)
+    data = pdfs.simple_cv_pdf()
+    healthy = use_broker(RefusingBroker())
+    try:
+        first = await upload(client, token, data, mode="SUGGEST")
+    finally:
+        use_broker(healthy)
+    document_id = first["document"]["id"]
+    # then: the upload is stored and waits, PENDING
+    assert first["__typename"] == "UploadCvSuccess"
+    assert (await stored(db, Document, document_id)).status is DocumentStatus.PENDING
+    # when: the same file comes again once the document has stalled
+    async with db() as session:
+        row = await session.get(Document, uuid.UUID(document_id))
+        row.updated_at = row.updated_at - timedelta(minutes=5)
+        session.add(row)
+        await session.commit()
+    again = await upload(client, token, data, mode="SUGGEST")
+    done = await finished(client, token, document_id)
+    # then: the parse was sent again and ran once
+    assert (again["duplicate"], again["document"]["id"]) == (True, document_id)
+    assert (done["status"], done["attempts"]) == ("PARSED", 1)
+
+
+async def test_a_recent_pending_duplicate_is_not_sent_twice(client, db, settings):
+    # given: an upload whose parse is queued (no worker runs it yet)
+    _, token = await candidate_user(db, settings)
+    data = pdfs.simple_cv_pdf()
+    broker = dramatiq.get_broker()
+    broker.flush_all()
+    await upload(client, token, data, mode="SUGGEST")
+    # when
+    again = await upload(client, token, data, mode="SUGGEST")
+    # then
+    assert again["duplicate"] is True
+    assert broker.queues["documents"].qsize() == 1
+    broker.flush_all()
