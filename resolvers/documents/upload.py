@@ -182,7 +182,7 @@ async def upload_cv(
     """Store a vetted CV for the candidate and queue its parse (sent after the commit).
 
     The same bytes uploaded again for the same candidate return the stored document
-    (`duplicate`), whatever state it is in.
+    (`duplicate`), whatever state it is in; one stalled in PENDING has its parse sent again.
     """
     try:
         return await _upload(ctx, candidate_id, file, apply_mode, job_context)
