@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from models import migrate
 from models.db import count_statements, make_engine, make_session_factory, statement_counter
 from models.settings import ROOT, Settings
+from resolvers.documents import events as document_events
 from resolvers.documents.download import download
 from resolvers.documents.upload import requeue_unfinished as requeue_documents
 from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
@@ -135,10 +136,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # in-memory queues died with the last processes: jobs left unfinished go again
             await requeue_unfinished(session_factory, restart.before)
             await requeue_documents(session_factory, restart.before)
+        # other processes' document changes, for this process's subscriptions
+        relay = (
+            asyncio.create_task(document_events.relay(settings.redis_url))
+            if (settings.redis_url)
+            else None
+        )
         try:
             yield
         finally:
             try:
+                if relay is not None:
+                    relay.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await relay
                 await stop_embedded(app.state.worker)
                 app.state.worker = None
             finally:

@@ -37,4 +37,5 @@ async def parse_document(document_id: str) -> None:
         uuid.UUID(document_id),
         runtime.cv_limits(),
         request_id=current_request_id.get(),
+        redis_url=runtime.get_settings().redis_url,
     )

@@ -47,40 +47,48 @@ async def process_document(
     limits: Limits | None = None,
     *,
     request_id: str | None = None,
+    redis_url: str | None = None,
 ) -> None:
     """Parse the stored file and apply it to the profile.
+
+    `redis_url` also announces each status change to the other processes' subscribers.
 
     Raises whatever went wrong unexpectedly (storage or database trouble) while attempts
     remain, so the message is retried; a bad PDF is an outcome, never an exception.
     """
-    document = await _claim(factory, document_id)
+    changed = await _claim(factory, document_id)
+    if changed:
+        await events.announce(document_id, redis_url)
+    document = changed if isinstance(changed, Document) else None
     if document is None:
         return
     try:
         outcome = await _parse(storage, document, limits or Limits())
-        await _finish(factory, document, outcome, request_id)
+        finished = await _finish(factory, document, outcome, request_id)
     except Exception:
         if document.attempts < MAX_ATTEMPTS:
             raise
         logger.exception("giving up on document %s", document_id)
         reason = f"parsing did not complete after {MAX_ATTEMPTS} attempts"
-        await _finish(factory, document, ParseOutcome.failed(reason), request_id)
+        finished = await _finish(factory, document, ParseOutcome.failed(reason), request_id)
+    if finished:
+        await events.announce(document_id, redis_url)
 
 
-async def _claim(factory: SessionFactory, document_id: uuid.UUID) -> Document | None:
-    """Mark the document PARSING and count the attempt; None when there is nothing to do."""
+async def _claim(factory: SessionFactory, document_id: uuid.UUID) -> Document | bool:
+    """Mark the document PARSING and count the attempt, returning it; else whether the row
+    changed (True when attempts had run out and it was marked FAILED)."""
     async with factory() as session:
         document = await session.get(Document, document_id)
         if document is None or document.status in TERMINAL:
-            return None
+            return False
         if document.attempts >= MAX_ATTEMPTS:  # earlier deliveries died mid-parse
             reason = f"parsing did not complete after {MAX_ATTEMPTS} attempts"
             document.status = DocumentStatus.FAILED
             document.failure_reason = reason
             document.updated_at = utcnow()
             await session.commit()
-            events.publish(document_id)
-            return None
+            return True
         result = await session.exec(
             update(Document)
             .where(col(Document.id) == document_id, col(Document.status).in_(UNFINISHED))
@@ -91,10 +99,9 @@ async def _claim(factory: SessionFactory, document_id: uuid.UUID) -> Document | 
             )
         )
         if result.rowcount != 1:
-            return None
+            return False
         await session.commit()
         await session.refresh(document)
-    events.publish(document_id)
     return document
 
 
@@ -128,16 +135,15 @@ def _outcome_values(outcome: ParseOutcome) -> dict[str, Any]:
 
 async def _finish(
     factory: SessionFactory, document: Document, outcome: ParseOutcome, request_id: str | None
-) -> None:
+) -> bool:
+    """Store the outcome; False when another delivery finished the document first."""
     values = _outcome_values(outcome)
     for _ in range(APPLY_ROUNDS):
         try:
-            done = await _store(factory, document, values, request_id)
+            done: bool = await _store(factory, document, values, request_id)
         except ConflictError:
             continue
-        if done:
-            events.publish(document.id)
-        return
+        return done
     raise ConflictError("The profile kept changing while the CV was applied", current_version=0)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import uuid
 from typing import Any
 
@@ -141,3 +143,79 @@ async def test_anonymous_subscribers_must_sign_in_and_bad_tokens_are_refused(
     # then
     assert [e["extensions"]["code"] for e in anonymous["payload"]["errors"]] == ["UNAUTHENTICATED"]
     assert refused.value.code == 4403
+
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL not set")
+async def test_a_worker_in_another_process_wakes_subscribers_through_redis():
+    # given: this process relays the channel, and a subscription listens for a document
+    from redis.asyncio import Redis
+
+    document_id = uuid.uuid4()
+    relay = asyncio.create_task(events.relay(TEST_REDIS_URL))
+    other_process = Redis.from_url(TEST_REDIS_URL)
+    try:
+        with events.listen(document_id) as changed:
+            # when: another process announces a change (all it does here is publish)
+            for _ in range(100):  # until the relay has subscribed
+                if await other_process.publish(events.CHANNEL, str(document_id)):
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.wait_for(changed.wait(), 5)
+            # then
+            assert changed.is_set()
+    finally:
+        relay.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay
+        await other_process.aclose()
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL not set")
+async def test_announce_publishes_the_document_id_on_the_channel():
+    # given: a listener on the channel, as another API process's relay
+    from redis.asyncio import Redis
+
+    document_id = uuid.uuid4()
+    client = Redis.from_url(TEST_REDIS_URL)
+    async with client.pubsub() as pubsub:
+        await pubsub.subscribe(events.CHANNEL)
+        await pubsub.get_message(timeout=1)  # the subscribe confirmation
+        # when
+        await events.announce(document_id, TEST_REDIS_URL)
+        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5)
+    await client.aclose()
+    # then
+    assert message is not None
+    assert message["data"] == str(document_id).encode()
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL not set")
+async def test_the_server_relays_redis_notifications_while_it_runs(settings):
+    # given: the app with REDIS_URL, started as uvicorn starts it
+    import dataclasses
+
+    from redis.asyncio import Redis
+
+    from server import create_app
+
+    app = create_app(dataclasses.replace(settings, redis_url=TEST_REDIS_URL))
+    document_id = uuid.uuid4()
+    other_process = Redis.from_url(TEST_REDIS_URL)
+    try:
+        async with app.router.lifespan_context(app):
+            with events.listen(document_id) as changed:
+                # when: a worker elsewhere announces a change
+                for _ in range(100):
+                    if await other_process.publish(events.CHANNEL, str(document_id)):
+                        break
+                    await asyncio.sleep(0.05)
+                await asyncio.wait_for(changed.wait(), 5)
+        # then: the server was listening, and stopped listening when it stopped
+        assert changed.is_set()
+        assert await other_process.publish(events.CHANNEL, str(document_id)) == 0
+    finally:
+        await other_process.aclose()
+        runtime.configure(settings)
