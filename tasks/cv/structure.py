@@ -15,6 +15,10 @@ from tasks.cv.layout import Line, reading_order
 from tasks.cv.sections import BULLET, Section, split_sections
 
 LIST_SEPARATORS = re.compile(r"\s*(?:[,;|•·●▪◦]|\s{3,}|\s[–—]\s)\s*")
+# a list written with explicit separators: whitespace runs inside it are justification, not gaps
+EXPLICIT_SEPARATORS = re.compile(r"\s*(?:[,;|•·●▪◦]|\s[–—]\s)\s*")
+SEPARATOR_END = re.compile(r"[,;|•·●▪◦]\s*$")
+WRAPPED_SHARE = 0.8  # a list line at least this share of the block's widest line ran out of room
 LEVEL_SUFFIX = re.compile(
     r"\s*(?:\([^)]*\)|[:\-–—]\s*(?:native|fluent|basic|intermediate|advanced|expert|beginner"
     r"|proficient|conversational|mother tongue|business|professional|working|limited|full"
@@ -61,14 +65,43 @@ def _joined(lines: list[Line]) -> list[Line]:
     return merged
 
 
+def _unwrapped(lines: list[Line]) -> list[Line]:
+    """Join a comma-separated list's lines where the text wrapped in the middle of an item.
+
+    A line that ran out of room (nearly as wide as the widest line of the list) and does not
+    end with a separator continues on the next line: "…, TensorFlow, Power" + "BI, GraphQL".
+    A short line without a trailing comma is a deliberate break, and a labelled or bulleted
+    line ("Tools: …") always starts anew.
+    """
+    widest = max((len(line.text) for line in lines), default=0)
+    merged: list[Line] = []
+    for line in lines:
+        if merged:
+            last = merged[-1]
+            wrapped = (
+                EXPLICIT_SEPARATORS.search(last.text) is not None
+                and not SEPARATOR_END.search(last.text)
+                and len(last.text) >= WRAPPED_SHARE * widest
+                and last.column == line.column
+                and not BULLET.match(line.text)
+                and not SKILL_LABEL.match(line.text)
+            )
+            if wrapped:
+                merged[-1] = Line(f"{last.text} {line.text}", last.page, last.line, last.column)
+                continue
+        merged.append(line)
+    return merged
+
+
 def list_items(lines: list[Line], max_words: int = 5) -> list[tuple[str, Line]]:
     """Items of a skills-like list: comma/bullet/pipe separated, one or more per line."""
     items: list[tuple[str, Line]] = []
-    for line in _joined(lines):
+    for line in _unwrapped(_joined(lines)):
         text = BULLET.sub("", line.text)
         text = SKILL_LABEL.sub("", text)
-        for raw in LIST_SEPARATORS.split(text):
-            item = LEVEL_SUFFIX.sub("", raw.strip()).strip(" .:-–—*")
+        explicit = EXPLICIT_SEPARATORS.search(text) is not None
+        for raw in (EXPLICIT_SEPARATORS if explicit else LIST_SEPARATORS).split(text):
+            item = " ".join(LEVEL_SUFFIX.sub("", raw.strip()).strip(" .:-–—*").split())
             if not item or len(item) > 40 or len(item.split()) > max_words:
                 continue
             if not re.search(r"[^\W\d_]", item):

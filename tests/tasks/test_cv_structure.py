@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tasks.cv import cli_json, parse_pdf, parse_pdf_in_process
+from tasks.cv.structure import structure_profile
 from tests import pdfs
 
 
@@ -242,3 +243,44 @@ def test_cli_json_has_plain_values(tmp_path):
     }
     assert printed["education"][0]["start_year"] == 2012
     assert printed["text_layer"] is True
+
+
+def skills_of(*rows: str) -> list[str]:
+    page = "\n".join(["Jane Doe", "jane@example.com", "", "Skills", *rows, "", "Education", ""])
+    return [skill["value"] for skill in structure_profile([page])["skills"]]
+
+
+def test_a_comma_list_wrapped_in_the_middle_of_a_skill_is_joined_again():
+    # given: the text ran out of room after "Power"
+    rows = ("Git, Machine Learning, TensorFlow, Power", "BI, GraphQL")
+    # when
+    skills = skills_of(*rows)
+    # then
+    assert skills == ["Git", "Machine Learning", "TensorFlow", "Power BI", "GraphQL"]
+
+
+def test_a_short_line_of_a_comma_list_is_a_deliberate_break():
+    # given: two groups, the first well short of the widest line
+    rows = ("Python, Go", "Docker, Kubernetes, Terraform, Ansible")
+    # when
+    skills = skills_of(*rows)
+    # then
+    assert skills == ["Python", "Go", "Docker", "Kubernetes", "Terraform", "Ansible"]
+
+
+def test_justified_spacing_inside_a_comma_list_does_not_split_skills():
+    # given: a justified paragraph stretches the spaces between words
+    rows = ("CI/CD,         SQL,         GCP,", "Stakeholder   Management,", "Java, Go")
+    # when
+    skills = skills_of(*rows)
+    # then
+    assert skills == ["CI/CD", "SQL", "GCP", "Stakeholder Management", "Java", "Go"]
+
+
+def test_a_list_without_separators_still_splits_on_wide_gaps():
+    # given
+    rows = ("Python     Java     Rust",)
+    # when
+    skills = skills_of(*rows)
+    # then
+    assert skills == ["Python", "Java", "Rust"]
