@@ -26,6 +26,14 @@ from tasks.cv.sections import BULLET
 
 STRONG_SEPARATORS = re.compile(r"\s*(?:\||•|·|▪|\s[—–]\s|\s-\s|\s@\s|\s{3,}|\t)\s*")
 AT = re.compile(r"\s+at\s+", re.IGNORECASE)
+# a date range cut by a line wrap: "... (2011 -" + "2014)", or "... (2008" + "- 2010)"
+OPEN_RANGE_END = re.compile(r"\d{4}\s*(?:[–—-]|to)\s*$", re.IGNORECASE)
+YEAR_END = re.compile(r"\d{4}\s*$")
+RANGE_REST = re.compile(
+    r"^\(?\s*(?:[a-z]{3,9}\.?\s+)?(?:\d{1,2}[/.])?(?:\d{4}|present|current|now|today)\b",
+    re.IGNORECASE,
+)
+RANGE_TAIL = re.compile(r"^(?:[–—-]|to)\s*", re.IGNORECASE)
 PARENS = re.compile(r"\(([^()]*)\)")
 
 
@@ -105,6 +113,24 @@ def group_entries(lines: list[Line], is_anchor: Callable[[str], bool]) -> list[E
             )
         )
     return entries
+
+
+def rejoined_ranges(lines: list[Line]) -> list[Line]:
+    """Put a date range that a line wrap cut in two back on one line."""
+    out: list[Line] = []
+    for line in lines:
+        if out:
+            last = out[-1].text
+            text = line.text.strip()
+            tail = RANGE_TAIL.sub("", text, count=1)
+            cut_after_dash = OPEN_RANGE_END.search(last) and RANGE_REST.match(text)
+            cut_before_dash = YEAR_END.search(last) and tail != text and RANGE_REST.match(tail)
+            if cut_after_dash or cut_before_dash:
+                previous = out[-1]
+                out[-1] = Line(f"{last} {text}", previous.page, previous.line, previous.column)
+                continue
+        out.append(line)
+    return out
 
 
 def _has_title_and_org(lines: list[Line]) -> bool:
@@ -202,6 +228,7 @@ def _description(lines: list[Line]) -> str | None:
 
 def experience_entries(lines: list[Line]) -> list[dict[str, Any]]:
     jobs = []
+    lines = rejoined_ranges(lines)
     for entry in group_entries(lines, lambda text: find_range(text) is not None):
         found = find_range(entry.anchor.text)
         if found is None:
@@ -260,6 +287,7 @@ def split_degree(text: str) -> tuple[str, str | None]:
 
 def education_entries(lines: list[Line]) -> list[dict[str, Any]]:
     schools = []
+    lines = rejoined_ranges(lines)
     for entry in group_entries(lines, _is_education_anchor):
         found = find_range(entry.anchor.text)
         years = [int(y) for y in YEAR_RE.findall(entry.dates)]

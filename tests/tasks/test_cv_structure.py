@@ -284,3 +284,26 @@ def test_a_list_without_separators_still_splits_on_wide_gaps():
     skills = skills_of(*rows)
     # then
     assert skills == ["Python", "Java", "Rust"]
+
+
+def schools_of(*rows: str) -> list[tuple[Any, ...]]:
+    page = "\n".join(["Jane Doe", "jane@example.com", "", "Education", *rows])
+    return [
+        (school["institution"], school["degree"], school["start_year"], school["end_year"])
+        for school in structure_profile([page])["education"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ("Universidad de Madrid — PhD in Electrical Engineering (2011 –", "2014)"),
+        ("Universidad de Madrid — PhD in Electrical Engineering (2011", "– 2014)"),
+        ("Universidad de Madrid — PhD in Electrical Engineering (2011 – 2014)",),
+    ],
+)
+def test_a_date_range_cut_by_a_line_wrap_is_read_whole(rows):
+    # when
+    schools = schools_of(*rows)
+    # then
+    assert schools == [("Universidad de Madrid", "PhD", 2011, 2014)]
