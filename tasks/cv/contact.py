@@ -120,14 +120,43 @@ def region_for(location: str | None) -> str | None:
     return PHONE_REGIONS.get(last.casefold())
 
 
+def _continues(line: Line, following: Line) -> bool:
+    """Whether `following` is the wrapped end of a contact line: "…, Oslo," + "Norway", or
+    "Location: London, United" + "Kingdom"."""
+    if following.column != line.column or len(following.text.split()) > 3:
+        return False
+    if LABEL.match(following.text) or EMAIL.search(following.text):
+        return False
+    if line.text.rstrip().endswith(","):
+        return True
+    last = line.text.rsplit(",", 1)[-1].strip()
+    completed = f"{last} {following.text.strip()}".casefold()
+    return "," in line.text and last.casefold() not in COUNTRY_NAMES and completed in COUNTRY_NAMES
+
+
+def _unwrapped(lines: list[Line]) -> list[Line]:
+    out: list[Line] = []
+    for line in lines:
+        if out and _continues(out[-1], line):
+            last = out[-1]
+            out[-1] = Line(
+                f"{last.text.rstrip()} {line.text.strip()}", last.page, last.line, last.column
+            )
+            continue
+        out.append(line)
+    return out
+
+
 def contact_profile(sections: list[Section]) -> dict[str, Any]:
     """name, first/last name, email, phone, location, links, headline from the whole CV."""
-    near = [
-        line
-        for section in sections
-        if section.key in {"preamble", "contact", "links"}
-        for line in section.lines
-    ]
+    near = _unwrapped(
+        [
+            line
+            for section in sections
+            if section.key in {"preamble", "contact", "links"}
+            for line in section.lines
+        ]
+    )
     every = [line for section in sections for line in section.lines]
     result: dict[str, Any] = {"links": []}
     for line in near + every:

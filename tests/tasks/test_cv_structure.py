@@ -307,3 +307,23 @@ def test_a_date_range_cut_by_a_line_wrap_is_read_whole(rows):
     schools = schools_of(*rows)
     # then
     assert schools == [("Universidad de Madrid", "PhD", 2011, 2014)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "location"),
+    [
+        (("jane@example.com | +47 25618 2126 | Oslo,", "Norway"), "Oslo, Norway"),
+        (
+            ("Location: London, United", "Kingdom", "Phone: +44 20 7946 0958"),
+            "London, United Kingdom",
+        ),
+        (("Location: Austin, TX", "Curious and data-driven"), "Austin, TX"),
+    ],
+)
+def test_a_wrapped_contact_line_is_read_whole(rows, location):
+    # given
+    page = "\n".join(["Jane Doe", *rows, "", "Skills", "Python", ""])
+    # when
+    profile = structure_profile([page])
+    # then
+    assert profile["location"]["value"] == location
