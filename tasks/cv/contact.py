@@ -120,28 +120,45 @@ def region_for(location: str | None) -> str | None:
     return PHONE_REGIONS.get(last.casefold())
 
 
-def _continues(line: Line, following: Line) -> bool:
-    """Whether `following` is the wrapped end of a contact line: "…, Oslo," + "Norway", or
-    "Location: London, United" + "Kingdom"."""
-    if following.column != line.column or len(following.text.split()) > 3:
-        return False
-    if LABEL.match(following.text) or EMAIL.search(following.text):
-        return False
-    if line.text.rstrip().endswith(","):
-        return True
-    last = line.text.rsplit(",", 1)[-1].strip()
-    completed = f"{last} {following.text.strip()}".casefold()
-    return "," in line.text and last.casefold() not in COUNTRY_NAMES and completed in COUNTRY_NAMES
+# the two halves of an email or phone number that a narrow column broke in the middle
+EMAIL_HEAD = re.compile(r"\S+@\S*$")
+DOMAIN_TAIL = re.compile(r"^[a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+PHONE_HEAD = re.compile(r"\+?\d[\d ()./-]{5,}\d$")
+DIGITS_TAIL = re.compile(r"^\d{2,5}$")
+
+
+def _joiner(line: Line, following: Line) -> str | None:
+    """How `following` continues a wrapped contact line ("" or " "), or None when it does not.
+
+    "…@inbox.exa" + "mple.net" and "+34 91 8342" + "8801" were broken mid-value; "…, Oslo," +
+    "Norway" and "Location: London, United" + "Kingdom" were broken mid-place.
+    """
+    text, tail = line.text.rstrip(), following.text.strip()
+    if following.column != line.column or len(tail.split()) > 3:
+        return None
+    if EMAIL_HEAD.search(text) and DOMAIN_TAIL.match(tail):
+        return ""
+    if PHONE_HEAD.search(text) and DIGITS_TAIL.match(tail):
+        return " "
+    if LABEL.match(tail) or EMAIL.search(tail):
+        return None
+    if text.endswith(","):
+        return " "
+    last = text.rsplit(",", 1)[-1].strip()
+    completed = f"{last} {tail}".casefold()
+    if "," in text and last.casefold() not in COUNTRY_NAMES and completed in COUNTRY_NAMES:
+        return " "
+    return None
 
 
 def _unwrapped(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     for line in lines:
-        if out and _continues(out[-1], line):
+        joiner = _joiner(out[-1], line) if out else None
+        if joiner is not None:
             last = out[-1]
-            out[-1] = Line(
-                f"{last.text.rstrip()} {line.text.strip()}", last.page, last.line, last.column
-            )
+            text = f"{last.text.rstrip()}{joiner}{line.text.strip()}"
+            out[-1] = Line(text, last.page, last.line, last.column)
             continue
         out.append(line)
     return out

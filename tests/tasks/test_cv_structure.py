@@ -327,3 +327,20 @@ def test_a_wrapped_contact_line_is_read_whole(rows, location):
     profile = structure_profile([page])
     # then
     assert profile["location"]["value"] == location
+
+
+def test_an_email_and_a_phone_broken_by_a_narrow_column_are_read_whole():
+    # given: both values ran out of room in the sidebar
+    rows = (
+        "Email:",
+        "agnieszka.okafor@inbox.exa",
+        "mple.net",
+        "· Madrid, Spain · +34 91 8342",
+        "8801",
+    )
+    page = "\n".join(["Agnieszka Okafor", *rows, "", "Skills", "Python", ""])
+    # when
+    profile = structure_profile([page])
+    # then
+    assert profile["email"]["value"] == "agnieszka.okafor@inbox.example.net"
+    assert profile["phone"]["value"] == "+34 91 8342 8801"  # not a valid number: kept as written
