@@ -78,7 +78,12 @@ def _phone_in(text: str, region: str | None) -> tuple[str, float] | None:
         digits = re.sub(r"\D", "", raw)
         if not 7 <= len(digits) <= 15 or RANGE_RE.search(raw):
             continue
-        regions = [None] if raw.startswith(("+", "00")) else [region, "US", "GB", "DE"]
+        # a national number belongs to the CV's own country when the location names one;
+        # reading it as another country's would invent a wrong international number
+        if raw.startswith(("+", "00")):
+            regions: list[str | None] = [None]
+        else:
+            regions = [region] if region else ["US", "GB", "DE"]
         for candidate_region in regions:
             if raw.startswith("00"):
                 raw = "+" + raw[2:]

@@ -344,3 +344,12 @@ def test_an_email_and_a_phone_broken_by_a_narrow_column_are_read_whole():
     # then
     assert profile["email"]["value"] == "agnieszka.okafor@inbox.example.net"
     assert profile["phone"]["value"] == "+34 91 8342 8801"  # not a valid number: kept as written
+
+
+def test_a_national_number_is_never_given_another_countrys_code():
+    # given: a London CV whose number is not a valid UK number
+    page = "\n".join(["Jane Doe", "London, United Kingdom", "Phone: 020 9279 8157", ""])
+    # when
+    profile = structure_profile([page])
+    # then: kept as written, not read as a German number
+    assert profile["phone"]["value"] == "020 9279 8157"
