@@ -9,16 +9,16 @@ from typing import Any, TypeVar
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
-from loaders.policy import can_view_candidate, can_view_evaluation, can_view_job
+from loaders.policy import can_view_evaluation
 from models.application import Application, ApplicationEvent
 from models.enums import ApplicationStage, EvaluationStatus
 from models.evaluation import Evaluation
 from resolvers.applications import get_document
 from resolvers.context import Context
 from schema.prefetch import each, resolved
-from schema.types.candidate import CandidateType
+from schema.types.candidate import CandidateType, visible_candidate
 from schema.types.document import DocumentType
-from schema.types.job import JobType
+from schema.types.job import JobType, visible_job
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
@@ -106,31 +106,11 @@ class EvaluationType:
 
     @strawberry.field(description="The evaluated candidate.")
     def candidate(self, info: Info) -> CandidateType | None:
-        viewer = info.context.viewer
-        loader = info.context.loaders_at(info).candidate
-        return resolved(
-            loader,
-            self.row.candidate_id,
-            lambda row: (
-                CandidateType.from_model(row)
-                if row is not None and can_view_candidate(viewer, row)
-                else None
-            ),
-        )
+        return visible_candidate(info, self.row.candidate_id)
 
     @strawberry.field(description="The job evaluated against, if any and visible.")
     def job(self, info: Info) -> JobType | None:
-        if self.row.job_id is None:
-            return None
-        viewer = info.context.viewer
-        loader = info.context.loaders_at(info).job
-        return resolved(
-            loader,
-            self.row.job_id,
-            lambda row: (
-                JobType.from_model(row) if row is not None and can_view_job(viewer, row) else None
-            ),
-        )
+        return visible_job(info, self.row.job_id)
 
     @strawberry.field(description="The CV that was evaluated, if any and visible.")
     async def document(self, info: Info) -> DocumentType | None:

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
-from loaders.policy import can_view_application, can_view_evaluation, pii_needs_relationship
+from loaders.policy import (
+    can_view_application,
+    can_view_candidate,
+    can_view_evaluation,
+    pii_needs_relationship,
+)
 from models.candidate import Candidate, Certification, Education, WorkExperience
 from models.enums import CandidateSource, SkillLevel
 from resolvers.applications import visible_documents
@@ -261,3 +266,23 @@ class CandidateType:
                 EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)
             ],
         )
+
+
+def visible_candidate(info: Info, candidate_id: Any) -> CandidateType | None:
+    """The candidate by id through the request's loader, or None when missing or not visible.
+
+    For fields of other types that point at a candidate (documents, evaluations, upsert rows);
+    may return an awaitable, which graphql-core awaits.
+    """
+    if candidate_id is None:
+        return None
+    viewer = info.context.viewer
+    return resolved(
+        info.context.loaders_at(info).candidate,
+        candidate_id,
+        lambda row: (
+            CandidateType.from_model(row)
+            if row is not None and can_view_candidate(viewer, row)
+            else None
+        ),
+    )

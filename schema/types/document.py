@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
-from loaders.policy import can_view_candidate, can_view_job
 from models.document import Document
 from models.enums import ApplyMode, DocumentStatus
 from resolvers.context import Context
 from resolvers.documents import suggestions
 from resolvers.documents.download import download_path
 from resolvers.documents.proposals import Change
-from schema.prefetch import resolved
 from schema.types.parsed_profile import DocumentFinding, ParsedProfile, SourceLocation
 
 if TYPE_CHECKING:
@@ -78,17 +76,9 @@ class JobContext:
 
     @strawberry.field(description="The job, if one was named and you may see it.")
     def job(self, info: Info) -> LazyJob | None:
-        from schema.types.job import JobType
+        from schema.types.job import visible_job
 
-        if self.job_id is None:
-            return None
-        viewer = info.context.viewer
-        loader = info.context.loaders_at(info).job
-        return resolved(
-            loader,
-            self.job_id,
-            lambda row: JobType.from_model(row) if row and can_view_job(viewer, row) else None,
-        )
+        return visible_job(info, self.job_id)
 
 
 @strawberry.type(
@@ -158,17 +148,9 @@ class DocumentType:
 
     @strawberry.field(description="The candidate, if you may see them.")
     def candidate(self, info: Info) -> LazyCandidate | None:
-        from schema.types.candidate import CandidateType
+        from schema.types.candidate import visible_candidate
 
-        viewer = info.context.viewer
-        loader = info.context.loaders_at(info).candidate
-        return resolved(
-            loader,
-            self.row.candidate_id,
-            lambda row: (
-                CandidateType.from_model(row) if row and can_view_candidate(viewer, row) else None
-            ),
-        )
+        return visible_candidate(info, self.row.candidate_id)
 
     @strawberry.field(
         description="Path of the stored file on this API (`GET` with the same bearer token): "

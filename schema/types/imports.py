@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import strawberry
 
-from loaders.policy import can_view_candidate, can_view_job
 from models.enums import (
     CollectionMode,
     ErrorPolicy,
@@ -23,10 +22,9 @@ from resolvers.context import Context
 from resolvers.upserts import jobs as import_jobs
 from resolvers.upserts.batches import Counts
 from resolvers.upserts.engine import RowResult
-from schema.prefetch import resolved
-from schema.types.candidate import CandidateType
+from schema.types.candidate import CandidateType, visible_candidate
 from schema.types.common import ErrorCode
-from schema.types.job import JobType
+from schema.types.job import JobType, visible_job
 
 Info = strawberry.Info[Context, None]
 
@@ -101,18 +99,7 @@ class CandidateUpsertRow(UpsertRow):
 
     @strawberry.field(description="The candidate as now stored (null when FAILED).")
     def candidate(self, info: Info) -> CandidateType | None:
-        if self.key is None:
-            return None
-        viewer = info.context.viewer
-        return resolved(
-            info.context.loaders_at(info).candidate,
-            self.key,
-            lambda row: (
-                CandidateType.from_model(row)
-                if row is not None and can_view_candidate(viewer, row)
-                else None
-            ),
-        )
+        return visible_candidate(info, self.key)
 
     @classmethod
     def of(cls, row: RowResult) -> CandidateUpsertRow:
@@ -125,16 +112,7 @@ class JobUpsertRow(UpsertRow):
 
     @strawberry.field(description="The job as now stored (null when FAILED).")
     def job(self, info: Info) -> JobType | None:
-        if self.key is None:
-            return None
-        viewer = info.context.viewer
-        return resolved(
-            info.context.loaders_at(info).job,
-            self.key,
-            lambda row: (
-                JobType.from_model(row) if row is not None and can_view_job(viewer, row) else None
-            ),
-        )
+        return visible_job(info, self.key)
 
     @classmethod
     def of(cls, row: RowResult) -> JobUpsertRow:

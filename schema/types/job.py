@@ -10,6 +10,7 @@ import strawberry
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
 from loaders.applications import APPLICATION_ORDER, JobApplicationsKey
 from loaders.pagination import InvalidCursorError, clamp_first, decode_cursor, encode_cursor
+from loaders.policy import can_view_job
 from models.enums import ApplicationStage, EmploymentType, JobStatus
 from models.job import Job
 from models.organization import Organization
@@ -179,3 +180,21 @@ class JobType:
 def _organization(row: Organization | None) -> OrganizationType:
     assert row is not None  # enforced by the foreign key
     return OrganizationType.from_model(row)
+
+
+def visible_job(info: Info, job_id: Any) -> JobType | None:
+    """The job by id through the request's loader, or None when missing or not visible.
+
+    For fields of other types that point at a job; may return an awaitable, which
+    graphql-core awaits.
+    """
+    if job_id is None:
+        return None
+    viewer = info.context.viewer
+    return resolved(
+        info.context.loaders_at(info).job,
+        job_id,
+        lambda row: (
+            JobType.from_model(row) if row is not None and can_view_job(viewer, row) else None
+        ),
+    )
