@@ -1,8 +1,8 @@
 """Skill canonicalization: "JS", "js " and "JavaScript" are one skill of the vocabulary.
 
 A name matches a Skill whose normalized name or any alias equals it (case-insensitive). When
-the database knows no such skill, a built-in table of common aliases is consulted; names still
-unknown become new skills (normalized name = lower-case name).
+the database knows no such skill, the product's vocabulary (models/skill_aliases.py) is consulted;
+names still unknown become new skills (normalized name = lower-case name).
 """
 
 from __future__ import annotations
@@ -19,39 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.base import new_id, utcnow
 from models.enums import SkillLevel
 from models.skill import Skill
+from models.skill_aliases import BUILTIN as BUILTIN  # re-exported: one vocabulary
+from models.skill_aliases import BUILTIN_ALIASES as BUILTIN_ALIASES
 from resolvers.errors import ValidationFailedError
 from resolvers.write_checks import WriteChecks
 
 MAX_SKILLS = 100
-
-# canonical name -> common other spellings (compared lower-cased)
-BUILTIN: dict[str, tuple[str, ...]] = {
-    "JavaScript": ("js", "ecmascript", "es6"),
-    "TypeScript": ("ts",),
-    "Python": ("py", "python3"),
-    "PostgreSQL": ("postgres", "psql", "pg"),
-    "Kubernetes": ("k8s", "kube"),
-    "Go": ("golang",),
-    "Node.js": ("node", "nodejs", "node js"),
-    "React": ("react.js", "reactjs"),
-    "Vue.js": ("vue", "vuejs"),
-    "C#": ("csharp", "c sharp"),
-    "C++": ("cpp",),
-    "Amazon Web Services": ("aws",),
-    "Google Cloud Platform": ("gcp", "google cloud"),
-    "Microsoft Azure": ("azure",),
-    "Machine Learning": ("ml",),
-    "Artificial Intelligence": ("ai",),
-    "Continuous Integration": ("ci", "ci/cd"),
-    "Ruby on Rails": ("rails", "ror"),
-    "Microsoft SQL Server": ("mssql", "sql server"),
-    "MongoDB": ("mongo",),
-    "Docker": ("docker engine",),
-    "Terraform": ("tf",),
-}
-BUILTIN_ALIASES: dict[str, str] = {
-    spelling: name for name, spellings in BUILTIN.items() for spelling in (name.lower(), *spellings)
-}
 
 
 @dataclass(frozen=True)
