@@ -34,7 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from models import migrate
 from models.db import count_statements, make_engine, make_session_factory, statement_counter
 from models.settings import ROOT, Settings
-from resolvers.documents import events as document_events
+from resolvers import events
 from resolvers.documents.download import download
 from resolvers.documents.upload import requeue_unfinished as requeue_documents
 from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
@@ -138,9 +138,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await requeue_documents(session_factory, restart.before)
         # other processes' document changes, for this process's subscriptions
         relay = (
-            asyncio.create_task(document_events.relay(settings.redis_url))
-            if (settings.redis_url)
-            else None
+            asyncio.create_task(events.relay(settings.redis_url)) if (settings.redis_url) else None
         )
         try:
             yield

@@ -5,17 +5,15 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from loaders.base import ByIdLoader, ChildrenLoader, Loader
-from loaders.pagination import OrderColumn, after_clause
-from loaders.policy import Viewer, application_clause
+from loaders.pagination import NullsLast, OrderColumn, ParentPageLoader
+from loaders.policy import Viewer, application_clause, evaluation_clause
 from models.application import Application, ApplicationEvent
 from models.db import SessionFactory
 from models.document import Document
@@ -26,6 +24,31 @@ APPLICATION_ORDER = (
     OrderColumn(col(Application.created_at), "created_at", datetime),
     OrderColumn(col(Application.id), "id", uuid.UUID),
 )
+# name -> (columns, descending): oldest first, or best latest evaluation first (unscored last)
+APPLICATION_ORDERS = {
+    "DEFAULT": (APPLICATION_ORDER, False),
+    "SCORE": (
+        (
+            OrderColumn(func.coalesce(col(Application.score), -1.0), "score", NullsLast),
+            *APPLICATION_ORDER,
+        ),
+        True,
+    ),
+}
+EVALUATION_ORDER = (
+    OrderColumn(col(Evaluation.created_at), "created_at", datetime),
+    OrderColumn(col(Evaluation.id), "id", uuid.UUID),
+)
+EVALUATION_ORDERS = {
+    "DEFAULT": (EVALUATION_ORDER, True),
+    "SCORE": (
+        (
+            OrderColumn(func.coalesce(col(Evaluation.score), -1.0), "score", NullsLast),
+            *EVALUATION_ORDER,
+        ),
+        True,
+    ),
+}
 
 
 class ApplicationByIdLoader(ByIdLoader[Application]):
@@ -55,27 +78,6 @@ class EvaluationsByApplicationIdLoader(ChildrenLoader[Evaluation]):
     parent = "application_id"
 
 
-class EvaluationsByCandidateIdLoader(ChildrenLoader[Evaluation]):
-    model = Evaluation
-    parent = "candidate_id"
-
-
-@dataclass(frozen=True)
-class JobApplicationsKey:
-    """One job's page of applications: the same arguments batch into one statement."""
-
-    job_id: uuid.UUID
-    first: int
-    after: tuple[Any, ...] | None = None
-    stages: tuple[ApplicationStage, ...] = ()
-
-
-@dataclass(frozen=True)
-class ApplicationPage:
-    rows: list[Application]
-    has_next_page: bool
-
-
 class _ViewerLoader(Loader[Any, Any]):
     def __init__(self, session_factory: SessionFactory, viewer: Viewer) -> None:
         super().__init__(session_factory)
@@ -88,40 +90,41 @@ class _ViewerLoader(Loader[Any, Any]):
         return clauses
 
 
-class ApplicationPageByJobIdLoader(_ViewerLoader):
-    """A keyset page of each job's visible applications in one windowed statement per batch."""
+class ApplicationPageByJobIdLoader(ParentPageLoader):
+    """A keyset page of each job's visible applications; `filters` holds the stages."""
 
-    async def batch_load_fn(self, keys: Sequence[JobApplicationsKey]) -> list[ApplicationPage]:
-        groups: dict[tuple[Any, ...], list[uuid.UUID]] = defaultdict(list)
-        for key in keys:
-            groups[(key.first, key.after, key.stages)].append(key.job_id)
-        pages: dict[JobApplicationsKey, ApplicationPage] = {}
-        for (first, after, stages), job_ids in groups.items():
-            clauses = self.filters(job_ids, stages)
-            if after is not None:
-                clauses.append(after_clause(APPLICATION_ORDER, after, descending=False))
-            rank = (
-                func.row_number()
-                .over(
-                    partition_by=col(Application.job_id),
-                    order_by=(col(Application.created_at), col(Application.id)),
-                )
-                .label("rank")
-            )
-            inner = select(Application, rank).where(*clauses).subquery()
-            row = aliased(Application, inner)
-            statement = (
-                select(row).where(inner.c.rank <= first + 1).order_by(inner.c.job_id, inner.c.rank)
-            )
-            grouped: dict[uuid.UUID, list[Application]] = defaultdict(list)
-            for application in await self.fetch(statement):
-                grouped[application.job_id].append(application)
-            for job_id in job_ids:
-                found = grouped.get(job_id, [])
-                pages[JobApplicationsKey(job_id, first, after, stages)] = ApplicationPage(
-                    rows=found[:first], has_next_page=len(found) > first
-                )
-        return [pages[key] for key in keys]
+    model = Application
+    parent = "job_id"
+    orders = APPLICATION_ORDERS
+
+    def __init__(self, session_factory: SessionFactory, viewer: Viewer) -> None:
+        super().__init__(session_factory)
+        self.viewer = viewer
+
+    def clauses(
+        self, parent_ids: Sequence[uuid.UUID], filters: tuple[Any, ...]
+    ) -> list[ColumnElement[bool]]:
+        clauses = [col(Application.job_id).in_(parent_ids), application_clause(self.viewer)]
+        if filters:
+            clauses.append(col(Application.stage).in_(filters))
+        return clauses
+
+
+class EvaluationPageByCandidateIdLoader(ParentPageLoader):
+    """A keyset page of each candidate's visible evaluations, newest first."""
+
+    model = Evaluation
+    parent = "candidate_id"
+    orders = EVALUATION_ORDERS
+
+    def __init__(self, session_factory: SessionFactory, viewer: Viewer) -> None:
+        super().__init__(session_factory)
+        self.viewer = viewer
+
+    def clauses(
+        self, parent_ids: Sequence[uuid.UUID], filters: tuple[Any, ...]
+    ) -> list[ColumnElement[bool]]:
+        return [col(Evaluation.candidate_id).in_(parent_ids), evaluation_clause(self.viewer)]
 
 
 class ApplicationCountByJobIdLoader(_ViewerLoader):
@@ -144,3 +147,16 @@ class ApplicationCountByJobIdLoader(_ViewerLoader):
             for job_id in job_ids:
                 counts[(job_id, stages)] = found.get(job_id, 0)
         return [counts[key] for key in keys]
+
+
+class EvaluationCountByCandidateIdLoader(_ViewerLoader):
+    """How many evaluations of each candidate the viewer may see (for `totalCount`)."""
+
+    async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[int]:
+        statement = (
+            select(col(Evaluation.candidate_id), func.count())
+            .where(col(Evaluation.candidate_id).in_(keys), evaluation_clause(self.viewer))
+            .group_by(col(Evaluation.candidate_id))
+        )
+        found = {candidate_id: count for candidate_id, count in await self.fetch(statement)}
+        return [found.get(key, 0) for key in keys]

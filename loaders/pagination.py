@@ -6,12 +6,16 @@ import base64
 import binascii
 import json
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from loaders.base import Loader
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -94,3 +98,84 @@ def after_clause(
         beyond = o.column < values[i] if descending else o.column > values[i]
         parts.append(and_(*equal, beyond))
     return or_(*parts)
+
+
+# --- one keyset page per parent, for nested connections ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ParentPageKey:
+    """One parent's page: keys with the same arguments batch into one windowed statement.
+
+    `filters` holds hashable extra conditions the loader understands (e.g. stages); `order`
+    names one of the loader's `orders`.
+    """
+
+    parent_id: uuid.UUID
+    first: int
+    after: tuple[Any, ...] | None = None
+    filters: tuple[Any, ...] = ()
+    order: str = "DEFAULT"
+
+
+@dataclass(frozen=True)
+class RowPage:
+    rows: list[Any]
+    has_next_page: bool
+
+
+class ParentPageLoader(Loader[ParentPageKey, RowPage]):
+    """A keyset page of each parent's children, one windowed statement per distinct arguments.
+
+    Subclasses name the `model`, its `parent` column, the `orders` a client may choose (name ->
+    columns, descending) and the visibility and filter `clauses`.
+    """
+
+    model: ClassVar[Any]
+    parent: ClassVar[str]
+    orders: ClassVar[dict[str, tuple[tuple[OrderColumn, ...], bool]]]
+
+    def clauses(
+        self, parent_ids: Sequence[uuid.UUID], filters: tuple[Any, ...]
+    ) -> list[ColumnElement[bool]]:
+        return [getattr(self.model, self.parent).in_(parent_ids)]
+
+    async def batch_load_fn(self, keys: Sequence[ParentPageKey]) -> list[RowPage]:
+        groups: dict[tuple[Any, ...], list[uuid.UUID]] = defaultdict(list)
+        for key in keys:
+            groups[(key.first, key.after, key.filters, key.order)].append(key.parent_id)
+        pages: dict[ParentPageKey, RowPage] = {}
+        for (first, after, filters, order_name), parent_ids in groups.items():
+            order, descending = self.orders[order_name]
+            clauses = self.clauses(parent_ids, filters)
+            if after is not None:
+                clauses.append(after_clause(order, after, descending))
+            by = [o.column.desc() if descending else o.column.asc() for o in order]
+            parent = getattr(self.model, self.parent)
+            rank = func.row_number().over(partition_by=parent, order_by=by).label("rank")
+            inner = select(self.model, rank).where(*clauses).subquery()
+            row = aliased(self.model, inner)
+            statement = (
+                select(row)
+                .where(inner.c.rank <= first + 1)
+                .order_by(getattr(inner.c, self.parent), inner.c.rank)
+            )
+            grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
+            for found in await self.fetch(statement):
+                grouped[getattr(found, self.parent)].append(found)
+            for parent_id in parent_ids:
+                rows = grouped.get(parent_id, [])
+                key = ParentPageKey(parent_id, first, after, filters, order_name)
+                pages[key] = RowPage(rows=rows[:first], has_next_page=len(rows) > first)
+        return [pages[key] for key in keys]
+
+
+class NullsLast(float):
+    """Cursor value of a nullable score sorted with `coalesce(score, -1)`: null reads as -1."""
+
+    def __new__(cls, value: object = None) -> NullsLast:
+        if value is None:
+            return super().__new__(cls, -1.0)
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise TypeError("not a score")
+        return super().__new__(cls, value)

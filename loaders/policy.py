@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlmodel import col
 
 from models.application import Application
@@ -151,13 +151,33 @@ def can_view_application(viewer: Viewer, row: Application) -> bool:
 # --- evaluations and documents ----------------------------------------------------------------
 
 
+def evaluation_clause(viewer: Viewer) -> ColumnElement[bool]:
+    """The requesting organization's evaluations; a candidate's own requests (a candidate
+    never sees what recruiters ran on them)."""
+    if viewer.is_admin:
+        return true()
+    if viewer.org_member:
+        return col(Evaluation.organization_id) == viewer.organization_id
+    if viewer.role is Role.CANDIDATE and viewer.candidate_id is not None:
+        return and_(
+            col(Evaluation.candidate_id) == viewer.candidate_id,
+            col(Evaluation.requested_by_id) == viewer.user_id,
+        )
+    return false()
+
+
 def can_view_evaluation(viewer: Viewer, row: Evaluation) -> bool:
     if viewer.is_admin:
         return True
     if viewer.org_member:
         return row.organization_id is not None and row.organization_id == viewer.organization_id
     if viewer.role is Role.CANDIDATE:
-        return viewer.candidate_id is not None and row.candidate_id == viewer.candidate_id
+        return (
+            viewer.candidate_id is not None
+            and row.candidate_id == viewer.candidate_id
+            and row.requested_by_id is not None
+            and row.requested_by_id == viewer.user_id
+        )
     return False
 
 

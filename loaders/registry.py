@@ -12,8 +12,9 @@ from loaders.applications import (
     ApplicationsByCandidateIdLoader,
     DocumentByIdLoader,
     EvaluationByIdLoader,
+    EvaluationCountByCandidateIdLoader,
+    EvaluationPageByCandidateIdLoader,
     EvaluationsByApplicationIdLoader,
-    EvaluationsByCandidateIdLoader,
 )
 from loaders.candidates import (
     CandidateByIdLoader,
@@ -90,8 +91,12 @@ class LoaderSet:
         return DocumentsByCandidateIdLoader(self.session_factory)
 
     @cached_property
-    def evaluations_by_candidate(self) -> EvaluationsByCandidateIdLoader:
-        return EvaluationsByCandidateIdLoader(self.session_factory)
+    def evaluation_page_by_candidate(self) -> EvaluationPageByCandidateIdLoader:
+        return EvaluationPageByCandidateIdLoader(self.session_factory, self.viewer)
+
+    @cached_property
+    def evaluation_count_by_candidate(self) -> EvaluationCountByCandidateIdLoader:
+        return EvaluationCountByCandidateIdLoader(self.session_factory, self.viewer)
 
     @cached_property
     def skills_by_job(self) -> JobSkillsByJobIdLoader:

@@ -19,6 +19,7 @@ class Application(SQLModel, table=True):
         Index("ix_applications_job_id_created_at_id", "job_id", "created_at", "id"),
         Index("ix_applications_created_at_id", "created_at", "id"),
         Index("ix_applications_organization_id_created_at", "organization_id", "created_at"),
+        Index("ix_applications_job_id_score", "job_id", "score"),
     )
 
     id: uuid.UUID = id_field()
@@ -29,6 +30,8 @@ class Application(SQLModel, table=True):
     document_id: uuid.UUID | None = fk_field("documents.id", nullable=True, ondelete="SET NULL")
     stage: ApplicationStage = Field(sa_type=enum_type(ApplicationStage), index=True)
     cover_letter: str | None = Field(default=None, max_length=10000)
+    # score of the latest completed evaluation the job's organization ran: ranks applicants
+    score: float | None = None
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 

@@ -60,6 +60,14 @@ class Settings:
     broker_url: str = "stub://"
     log_level: str = "info"
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    # evaluations: the `llm` engine (any OpenAI-compatible chat-completions endpoint)
+    llm_base_url: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = 30.0
+    llm_fallback: str | None = None  # "rules": answer with the rules engine while the LLM is down
+    llm_breaker_failures: int = 5  # consecutive failures that open the circuit
+    llm_breaker_cooldown: float = 30.0  # seconds before a half-open probe
 
     def __post_init__(self) -> None:
         if self.jwt_secret and len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
@@ -136,6 +144,13 @@ class Settings:
             "cors_origins": tuple(
                 o.strip() for o in config("CORS_ORIGINS", default="").split(",") if o.strip()
             ),
+            "llm_base_url": config("LLM_BASE_URL", default="") or None,
+            "llm_api_key": config("LLM_API_KEY", default="") or None,
+            "llm_model": config("LLM_MODEL", default="gpt-4o-mini"),
+            "llm_timeout": config("LLM_TIMEOUT", cast=float, default=30.0),
+            "llm_fallback": config("LLM_FALLBACK", default="") or None,
+            "llm_breaker_failures": config("LLM_BREAKER_FAILURES", cast=int, default=5),
+            "llm_breaker_cooldown": config("LLM_BREAKER_COOLDOWN", cast=float, default=30.0),
         }
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]

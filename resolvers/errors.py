@@ -20,6 +20,7 @@ Hierarchy:
     ├── IdempotencyKeyReusedError  an idempotency key sent again with another request
     ├── IdempotencyInProgressError the first request with this idempotency key still runs
     ├── InvalidStateError       the object's state does not allow the operation
+    ├── EngineUnavailableError  the evaluation engine asked for cannot run now
     └── UploadRejectedError     an uploaded file is refused (`code` says why)
         ├── FileTooLargeError   larger than the upload limit
         ├── NotAPdfError        no PDF signature, or pypdf cannot open it
@@ -183,3 +184,14 @@ class EncryptedPdfError(UploadRejectedError):
 
 class TooManyPagesError(UploadRejectedError):
     code = "TOO_MANY_PAGES"
+
+
+class EngineUnavailableError(PublicError):
+    """The LLM engine is not configured, or its circuit breaker is open (`retry_after` s)."""
+
+    code = "ENGINE_UNAVAILABLE"
+
+    def __init__(self, message: str, *, engine: str, retry_after: float | None = None) -> None:
+        super().__init__(message, field="engine")
+        self.engine = engine
+        self.retry_after = retry_after

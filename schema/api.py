@@ -26,6 +26,7 @@ from schema.cost import QueryCostLimiter
 from schema.mutation import Mutation
 from schema.mutations.applications import HANDLERS as APPLICATION_HANDLERS
 from schema.mutations.documents import HANDLERS as DOCUMENT_HANDLERS
+from schema.mutations.evaluations import HANDLERS as EVALUATION_HANDLERS
 from schema.query import Query
 from schema.subscription import Subscription
 from schema.types.errors import EXCEPTION_HANDLERS
@@ -140,7 +141,12 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True),
-        exception_handlers=(*EXCEPTION_HANDLERS, *APPLICATION_HANDLERS, *DOCUMENT_HANDLERS),
+        exception_handlers=(
+            *EXCEPTION_HANDLERS,
+            *APPLICATION_HANDLERS,
+            *DOCUMENT_HANDLERS,
+            *EVALUATION_HANDLERS,
+        ),
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: AddValidationRules(list(rules)),

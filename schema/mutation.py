@@ -13,6 +13,7 @@ from resolvers.errors import InvalidCredentialsError
 from schema.mutations.applications import ApplicationMutations
 from schema.mutations.candidates import CandidateMutations
 from schema.mutations.documents import DocumentMutations
+from schema.mutations.evaluations import EvaluationMutations
 from schema.mutations.jobs import JobMutations
 from schema.mutations.upserts import UpsertMutations
 from schema.types.common import ErrorCode, UserError
@@ -82,7 +83,12 @@ RefreshArg = Annotated[
 
 @strawberry.type(description="Changes to the recruiting graph.")
 class Mutation(
-    CandidateMutations, JobMutations, ApplicationMutations, UpsertMutations, DocumentMutations
+    CandidateMutations,
+    JobMutations,
+    ApplicationMutations,
+    UpsertMutations,
+    DocumentMutations,
+    EvaluationMutations,
 ):
     @strawberry.mutation(description="Sign in with email and password.")
     async def login(

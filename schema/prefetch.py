@@ -66,7 +66,6 @@ RELATIONS: dict[str, dict[str, Relation]] = {
         "skills": Relation("skills_by_candidate", _id, many=True),
         "certifications": Relation("certifications_by_candidate", _id, many=True),
         "applications": Relation("applications_by_candidate", _id, True, "Application"),
-        "evaluations": Relation("evaluations_by_candidate", _id, True, "Evaluation"),
         "sourcedBy": Relation("organization", lambda r: r.sourced_by_organization_id),
     },
     "Application": {
@@ -74,6 +73,7 @@ RELATIONS: dict[str, dict[str, Relation]] = {
         "job": Relation("job", lambda r: r.job_id, child="Job"),
         "events": Relation("events_by_application", _id, many=True),
         "evaluations": Relation("evaluations_by_application", _id, True, "Evaluation"),
+        "latestEvaluation": Relation("evaluations_by_application", _id, True, "Evaluation"),
     },
     "Job": {
         "organization": Relation("organization", lambda r: r.organization_id),

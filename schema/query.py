@@ -10,6 +10,7 @@ from loaders.pagination import PageArgs
 from models.enums import ApplyMode
 from resolvers import applications, audit, candidates, jobs, skills
 from resolvers.context import Context
+from resolvers.evaluations import reads as evaluation_reads
 from resolvers.upserts import imports_api
 from schema.inputs import (
     ApplicationFilterInput,
@@ -21,6 +22,7 @@ from schema.inputs import (
     JobOrderInput,
     lookup_id,
 )
+from schema.inputs_evaluations import EvaluationFilterInput, EvaluationOrderInput
 from schema.prefetch import prefetch_connection
 from schema.types.application import ApplicationType, EvaluationType
 from schema.types.audit import AuditLogEntryType
@@ -166,6 +168,34 @@ class Query:
             else None
         )
         return EvaluationType.from_model(row) if row else None
+
+    @strawberry.field(
+        description="Evaluations visible to the viewer (their organization's; a candidate's "
+        "own requests), filtered and ordered."
+    )
+    async def evaluations(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            EvaluationFilterInput | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        order_by: Annotated[
+            EvaluationOrderInput | None,
+            strawberry.argument(description="Sort order (default CREATED_AT DESC)."),
+        ] = None,
+    ) -> Connection[EvaluationType]:
+        order = order_by or EvaluationOrderInput()
+        page = await evaluation_reads.list_evaluations(
+            info.context,
+            PageArgs(first=first if first is not None else 20, after=after),
+            filter.to_filter() if filter else None,
+            evaluation_reads.EvaluationOrderField(order.field.value),
+            order.direction,
+        )
+        await prefetch_connection(info, "Evaluation", page.rows)
+        return to_connection(page, EvaluationType.from_model)
 
     @strawberry.field(description="A stored CV by id; null if missing or not visible.")
     async def document(self, info: Info, id: IdArg) -> DocumentType | None:

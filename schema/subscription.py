@@ -10,7 +10,9 @@ import strawberry
 from loaders.registry import Loaders
 from resolvers.context import Context
 from resolvers.documents.watch import watch
+from resolvers.evaluations.reads import watch_evaluation, watch_job
 from schema.inputs import lookup_id
+from schema.types.application import EvaluationType
 from schema.types.document import DocumentType
 
 Info = strawberry.Info[Context, None]
@@ -36,3 +38,33 @@ class Subscription:
             # a connection lives long: nested fields must not see rows cached at an earlier event
             ctx.loaders = Loaders(ctx.session_factory, ctx.viewer)
             yield DocumentType.from_model(row)
+
+    @strawberry.subscription(
+        description="An evaluation's state now and after each change (PENDING, RUNNING, then "
+        "COMPLETED or FAILED); completes after the final state. Same visibility as "
+        "`evaluation(id)`: a missing or hidden evaluation is a NOT_FOUND error."
+    )
+    async def evaluation_updated(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="UUID of the evaluation.")],
+    ) -> AsyncGenerator[EvaluationType, None]:
+        ctx = info.context
+        async for row in watch_evaluation(ctx, lookup_id(id)):
+            ctx.loaders = Loaders(ctx.session_factory, ctx.viewer)
+            yield EvaluationType.from_model(row)
+
+    @strawberry.subscription(
+        description="Every evaluation of a job each time one changes (queued, running, "
+        "finished), for a live ranking; never completes. The job's organization and admins "
+        "only; anyone else gets NOT_FOUND."
+    )
+    async def job_evaluations_updated(
+        self,
+        info: Info,
+        job_id: Annotated[strawberry.ID, strawberry.argument(description="UUID of the job.")],
+    ) -> AsyncGenerator[EvaluationType, None]:
+        ctx = info.context
+        async for row in watch_job(ctx, lookup_id(job_id)):
+            ctx.loaders = Loaders(ctx.session_factory, ctx.viewer)
+            yield EvaluationType.from_model(row)

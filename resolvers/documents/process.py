@@ -26,7 +26,7 @@ from models.db import SessionFactory
 from models.document import Document
 from models.enums import DocumentStatus
 from models.storage import Storage
-from resolvers.documents import events
+from resolvers import events
 from resolvers.documents.apply import choose, load_current, write
 from resolvers.errors import ConflictError
 from tasks.cv import Limits, ParseOutcome, parse_pdf_async
@@ -58,7 +58,7 @@ async def process_document(
     """
     changed = await _claim(factory, document_id)
     if changed:
-        await events.announce(document_id, redis_url)
+        await events.announce(document_id, redis_url=redis_url)
     document = changed if isinstance(changed, Document) else None
     if document is None:
         return
@@ -72,7 +72,7 @@ async def process_document(
         reason = f"parsing did not complete after {MAX_ATTEMPTS} attempts"
         finished = await _finish(factory, document, ParseOutcome.failed(reason), request_id)
     if finished:
-        await events.announce(document_id, redis_url)
+        await events.announce(document_id, redis_url=redis_url)
 
 
 async def _claim(factory: SessionFactory, document_id: uuid.UUID) -> Document | bool:

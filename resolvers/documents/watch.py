@@ -13,9 +13,9 @@ from collections.abc import AsyncIterator
 
 from loaders.registry import LoaderSet
 from models.document import Document
+from resolvers import events
 from resolvers.applications import get_document
 from resolvers.context import Context
-from resolvers.documents import events
 from resolvers.documents.process import TERMINAL
 from resolvers.errors import AuthenticationRequiredError, NotFoundError
 

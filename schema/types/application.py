@@ -49,29 +49,69 @@ class ApplicationEventType:
         )
 
 
+@strawberry.type(
+    name="EvaluationEvidence",
+    description="What in the profile a criterion used: a listed skill, a work, education or "
+    "certification entry (`ref` is its id), a line of the CV (`ref` is `cv:<line>`), or the "
+    "profile's own fields.",
+)
+class EvaluationEvidenceType:
+    source: str = strawberry.field(
+        description="skill, experience, education, certification, cv or profile."
+    )
+    ref: str | None = strawberry.field(description="Id of the entry, or `cv:<line>`.")
+    text: str = strawberry.field(description="The words that counted.")
+
+
 @strawberry.type(name="EvaluationCriterion", description="One scored aspect of a match.")
 class EvaluationCriterionType:
+    key: str = strawberry.field(description="Stable id of the criterion, e.g. `required_skills`.")
     name: str = strawberry.field(description="What was scored, e.g. 'Required skills'.")
     score: float = strawberry.field(description="Score of this aspect, 0 to 100.")
-    weight: float = strawberry.field(description="Weight in the overall score.")
-    evidence: str | None = strawberry.field(description="Why it scored so.")
+    weight: float = strawberry.field(
+        description="Its share of the overall score (weights sum to 1)."
+    )
+    note: str | None = strawberry.field(description="Why it scored so, in a sentence.")
+    evidence: list[EvaluationEvidenceType] = strawberry.field(
+        description="Where in the profile the criterion found what it scored."
+    )
 
     @classmethod
     def from_json(cls, item: dict[str, Any]) -> EvaluationCriterionType:
+        evidence = item.get("evidence")
         return cls(
-            name=str(item.get("name", "")),
+            key=str(item.get("key", "")),
+            name=str(item.get("label") or item.get("name") or ""),
             score=float(item.get("score", 0)),
             weight=float(item.get("weight", 1)),
-            evidence=item.get("evidence"),
+            note=item.get("note") or (evidence if isinstance(evidence, str) else None),
+            evidence=[
+                EvaluationEvidenceType(
+                    source=str(e.get("source", "")), ref=e.get("ref"), text=str(e.get("text", ""))
+                )
+                for e in (evidence if isinstance(evidence, list) else [])
+            ],
         )
 
 
+@strawberry.type(name="EvaluationUsage", description="What an LLM evaluation cost.")
+class EvaluationUsageType:
+    prompt_tokens: int | None = strawberry.field(description="Tokens sent.")
+    completion_tokens: int | None = strawberry.field(description="Tokens received.")
+    total_tokens: int | None = strawberry.field(description="Both together.")
+
+
 @strawberry.type(
-    name="Evaluation", description="A candidate scored against a job or a job description."
+    name="Evaluation",
+    description="A candidate scored against a job or a free-text job prompt, per criterion "
+    "with evidence. Recruiters and partners see their organization's evaluations; a "
+    "candidate sees only the evaluations they requested themself.",
 )
 class EvaluationType:
     id: strawberry.ID = strawberry.field(description="Stable UUID of the evaluation.")
-    status: EvaluationStatus = strawberry.field(description="Processing state.")
+    status: EvaluationStatus = strawberry.field(
+        description="PENDING, RUNNING, then COMPLETED or FAILED."
+    )
     score: float | None = strawberry.field(description="Overall score 0-100 once completed.")
     rationale: str | None = strawberry.field(description="Why the score is what it is.")
     matches: list[str] = strawberry.field(description="Requirements the candidate meets.")
@@ -80,14 +120,28 @@ class EvaluationType:
     job_prompt: str | None = strawberry.field(
         description="Free-text job description evaluated against, when there is no job."
     )
-    engine: str = strawberry.field(description="Scoring engine name.")
-    engine_version: str = strawberry.field(description="Scoring engine version.")
+    requested_engine: str = strawberry.field(description="The engine asked for: rules or llm.")
+    engine: str = strawberry.field(
+        description="The engine that produced the result (rules when LLM_FALLBACK answered "
+        "for an unavailable llm)."
+    )
+    engine_version: str = strawberry.field(
+        description="Version of that engine (and the LLM model); results stay readable with "
+        "the version that produced them."
+    )
+    failure_reason: str | None = strawberry.field(description="Why it FAILED, if it did.")
+    latency_ms: float | None = strawberry.field(description="LLM answer time, milliseconds.")
+    usage: EvaluationUsageType | None = strawberry.field(description="LLM token usage.")
+    batch_id: strawberry.ID | None = strawberry.field(
+        description="The `evaluateApplicants` call that queued it, if one did."
+    )
     created_at: datetime = strawberry.field(description="When it was requested (UTC).")
     completed_at: datetime | None = strawberry.field(description="When it finished (UTC).")
     row: strawberry.Private[Evaluation]
 
     @classmethod
     def from_model(cls, row: Evaluation) -> EvaluationType:
+        usage = row.usage or None
         return cls(
             id=strawberry.ID(str(row.id)),
             status=row.status,
@@ -97,8 +151,19 @@ class EvaluationType:
             gaps=list(row.gaps or []),
             criteria=[EvaluationCriterionType.from_json(c) for c in row.criteria or []],
             job_prompt=row.job_prompt,
+            requested_engine=row.requested_engine,
             engine=row.engine,
             engine_version=row.engine_version,
+            failure_reason=row.failure_reason,
+            latency_ms=row.latency_ms,
+            usage=EvaluationUsageType(
+                prompt_tokens=usage.get("prompt_tokens"),
+                completion_tokens=usage.get("completion_tokens"),
+                total_tokens=usage.get("total_tokens"),
+            )
+            if usage
+            else None,
+            batch_id=strawberry.ID(str(row.batch_id)) if row.batch_id else None,
             created_at=row.created_at,
             completed_at=row.completed_at,
             row=row,
@@ -166,6 +231,26 @@ class ApplicationType:
             lambda rows: [
                 EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)
             ],
+        )
+
+    @strawberry.field(
+        description="The newest evaluation of this application the viewer may see (any "
+        "status), or null."
+    )
+    def latest_evaluation(self, info: Info) -> EvaluationType | None:
+        viewer = info.context.viewer
+        loader = info.context.loaders_at(info).evaluations_by_application
+        return resolved(
+            loader,
+            self.row.id,
+            lambda rows: next(
+                (
+                    EvaluationType.from_model(r)
+                    for r in reversed(rows)
+                    if can_view_evaluation(viewer, r)
+                ),
+                None,
+            ),
         )
 
     @strawberry.field(description="The CV submitted with the application, if any and visible.")

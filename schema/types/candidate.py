@@ -11,7 +11,6 @@ import schema.types.common  # noqa: F401  (registers the GraphQL enums)
 from loaders.policy import (
     can_view_application,
     can_view_candidate,
-    can_view_evaluation,
     pii_needs_relationship,
 )
 from models.candidate import Candidate, Certification, Education, WorkExperience
@@ -19,7 +18,9 @@ from models.enums import CandidateSource, SkillLevel
 from resolvers.applications import visible_documents
 from resolvers.candidates import can_see_contact_details
 from resolvers.context import Context
+from schema.pages import EvaluationOrder, nested_connection
 from schema.prefetch import each, resolved
+from schema.types.common import Connection
 from schema.types.organization import OrganizationType
 
 if TYPE_CHECKING:
@@ -253,18 +254,43 @@ class CandidateType:
             for r in await visible_documents(info.context, info.context.loaders_at(info), rows)
         ]
 
-    @strawberry.field(description="Evaluations the viewer may see, oldest first.")
-    def evaluations(self, info: Info) -> list[LazyEvaluation]:
+    @strawberry.field(
+        description="Evaluations of this candidate the viewer may see (their organization's; "
+        "a candidate sees only those they requested), newest first or best first."
+    )
+    async def evaluations(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size: default 20, max 100.")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+        order_by: Annotated[
+            EvaluationOrder | None,
+            strawberry.argument(
+                description="CREATED_AT (default): newest first. SCORE: best first, unscored last."
+            ),
+        ] = None,
+    ) -> Connection[LazyEvaluation]:
         from schema.types.application import EvaluationType
 
-        viewer = info.context.viewer
-        loader = info.context.loaders_at(info).evaluations_by_candidate
-        return resolved(
-            loader,
-            self.row.id,
-            lambda rows: [
-                EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)
-            ],
+        loaders = info.context.loaders_at(info)
+        candidate_id = self.row.id
+
+        async def count() -> int:
+            return await loaders.evaluation_count_by_candidate.load(candidate_id)  # type: ignore[no-any-return]
+
+        return await nested_connection(
+            loaders.evaluation_page_by_candidate,
+            candidate_id,
+            first=first,
+            after=after,
+            tag="candidate-evaluation",
+            order=(order_by or EvaluationOrder.CREATED_AT).value,
+            convert=EvaluationType.from_model,
+            count=count,
         )
 
 

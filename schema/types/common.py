@@ -137,6 +137,7 @@ class ErrorCode(Enum):
     NOT_A_PDF = "NOT_A_PDF"
     ENCRYPTED = "ENCRYPTED"
     TOO_MANY_PAGES = "TOO_MANY_PAGES"
+    ENGINE_UNAVAILABLE = "ENGINE_UNAVAILABLE"
 
 
 @strawberry.interface(description="An expected failure of a mutation, returned as data.")

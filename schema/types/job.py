@@ -8,18 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
-from loaders.applications import APPLICATION_ORDER, JobApplicationsKey
-from loaders.pagination import InvalidCursorError, clamp_first, decode_cursor, encode_cursor
 from loaders.policy import can_view_job
 from models.enums import ApplicationStage, EmploymentType, JobStatus
 from models.job import Job
 from models.organization import Organization
 from models.skill import Skill
 from resolvers.context import Context
-from resolvers.errors import BadUserInputError
 from resolvers.pages import bounded
+from schema.pages import JobApplicationOrder, nested_connection
 from schema.prefetch import each, resolved
-from schema.types.common import Connection, Edge, PageInfo
+from schema.types.common import Connection
 from schema.types.organization import OrganizationType
 
 if TYPE_CHECKING:
@@ -139,40 +137,33 @@ class JobType:
             list[ApplicationStage] | None,
             strawberry.argument(description="Only these stages (at most 20 values)."),
         ] = None,
+        order_by: Annotated[
+            JobApplicationOrder | None,
+            strawberry.argument(
+                description="CREATED_AT (default): oldest first. SCORE: ranked by the latest "
+                "completed evaluation your organization ran for each application, best "
+                "first; applications without one come last, newest first."
+            ),
+        ] = None,
     ) -> Connection[LazyApplication]:
         from schema.types.application import ApplicationType
 
-        try:
-            size = clamp_first(first)
-            position = (
-                tuple(decode_cursor(JOB_APPLICATIONS_CURSOR, after, APPLICATION_ORDER))
-                if after
-                else None
-            )
-        except InvalidCursorError as exc:
-            raise BadUserInputError(str(exc), field="after" if after else "first") from exc
         stages = bounded(stage, "stage")
         loaders = info.context.loaders_at(info)
-        page = await loaders.application_page_by_job.load(
-            JobApplicationsKey(self.row.id, size, position, stages)
-        )
-        cursors = [encode_cursor(JOB_APPLICATIONS_CURSOR, r, APPLICATION_ORDER) for r in page.rows]
         job_id = self.row.id
 
         async def count() -> int:
             return await loaders.application_count_by_job.load((job_id, stages))  # type: ignore[no-any-return]
 
-        return Connection(
-            edges=[
-                Edge(cursor=c, node=ApplicationType.from_model(r))
-                for r, c in zip(page.rows, cursors, strict=True)
-            ],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=position is not None,
-                start_cursor=cursors[0] if cursors else None,
-                end_cursor=cursors[-1] if cursors else None,
-            ),
+        return await nested_connection(
+            loaders.application_page_by_job,
+            job_id,
+            first=first,
+            after=after,
+            tag=JOB_APPLICATIONS_CURSOR,
+            order=(order_by or JobApplicationOrder.CREATED_AT).value,
+            filters=stages,
+            convert=ApplicationType.from_model,
             count=count,
         )
 

@@ -16,7 +16,7 @@ import tasks.documents  # noqa: F401 - declares the actor
 from models.base import utcnow
 from models.document import Document
 from models.enums import DocumentStatus
-from resolvers.documents import events
+from resolvers import events
 from tasks import runtime
 from tasks.worker import start_worker, stop_worker
 from tests import pdfs
@@ -184,7 +184,7 @@ async def test_announce_publishes_the_document_id_on_the_channel():
         await pubsub.subscribe(events.CHANNEL)
         await pubsub.get_message(timeout=1)  # the subscribe confirmation
         # when
-        await events.announce(document_id, TEST_REDIS_URL)
+        await events.announce(document_id, redis_url=TEST_REDIS_URL)
         message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5)
     await client.aclose()
     # then

@@ -76,7 +76,7 @@ query ($id: ID!) {
 
 CANDIDATE_RELATIONS = """
 query ($id: ID!) {
-  candidate(id: $id) { id applications { id } documents { id } evaluations { id } }
+  candidate(id: $id) { id applications { id } documents { id } evaluations { edges { node { id } } } }
 }
 """
 
@@ -116,9 +116,10 @@ EXPECTED: dict[str, Expected] = {
     "recruiter_b": Expected(
         role="RECRUITER", candidates="c1 c2 c3", contact="c2", jobs="jA jB", records="app2",
     ),
+    # a candidate never sees the evaluations recruiters ran on them, only their own requests
     "candidate_1": Expected(
         role="CANDIDATE", candidates="c1", contact="c1", jobs="jA jB",
-        records="app1 eval1 doc1",
+        records="app1 doc1",
     ),
     "candidate_2": Expected(
         role="CANDIDATE", candidates="c2", contact="c2", jobs="jA jB", records="app2",
@@ -327,7 +328,9 @@ async def test_a04_candidate_relations_are_filtered(client, world, viewer):
         "id": world.ids["c1"],
         "applications": [{"id": world.ids[n]} for n in ("app1",) if n in visible],
         "documents": [{"id": world.ids[n]} for n in ("doc1",) if n in visible],
-        "evaluations": [{"id": world.ids[n]} for n in ("eval1",) if n in visible],
+        "evaluations": {
+            "edges": [{"node": {"id": world.ids[n]}} for n in ("eval1",) if n in visible]
+        },
     }
 
 
@@ -340,7 +343,7 @@ async def test_a04_recruiter_of_other_org_gets_candidate_with_empty_relations(cl
         "id": world.ids["c1"],
         "applications": [],
         "documents": [],
-        "evaluations": [],
+        "evaluations": {"edges": []},
     }
 
 

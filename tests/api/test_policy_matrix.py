@@ -40,6 +40,7 @@ ROOT_POLICY: dict[str, dict[str, str]] = {
         "application": PUBLIC,
         "applications": PUBLIC,
         "evaluation": PUBLIC,
+        "evaluations": PUBLIC,
         "document": PUBLIC,
         "skills": PUBLIC,
         "importJob": PUBLIC,
@@ -76,13 +77,21 @@ ROOT_POLICY: dict[str, dict[str, str]] = {
                 "upsertJobs",
                 "revertImport",
                 "acceptProfileSuggestion",
+                "requestEvaluation",
+                "evaluateApplicants",
+                "rerunEvaluation",
+                "deleteEvaluation",
             )
         },
         "importCandidatesCsv": UPLOAD,
         "uploadCv": UPLOAD,  # every role and error: test_cv_upload.py
     },
     # subscriptions: like the matching query (test_cv_subscription.py)
-    "Subscription": {"documentUpdated": SIGNED_IN},
+    "Subscription": {
+        "documentUpdated": SIGNED_IN,
+        "evaluationUpdated": SIGNED_IN,  # test_evaluation_subscriptions.py
+        "jobEvaluationsUpdated": SIGNED_IN,
+    },
 }
 
 GRAPHQL = schema._schema

@@ -32,7 +32,10 @@ query ($first: Int!) {
       certifications { name }
       applications { stage events { toStage } job { title organization { name } skills { name } } }
       documents { id }
-      evaluations { score candidate { id } job { title } document { filename } }
+      evaluations(first: 5) {
+        totalCount
+        edges { node { score candidate { id } job { title } document { filename } } }
+      }
     } }
   }
 }
@@ -45,14 +48,15 @@ query ($first: Int!) {
     edges { node {
       id organization { name }
       skills { name required weight }
-      applications(first: 3) {
+      applications(first: 3, orderBy: SCORE) {
         totalCount
-        pageInfo { hasNextPage }
+        pageInfo { hasNextPage endCursor }
         edges { node {
           stage
           candidate { id email skills { name } }
           events { toStage }
           evaluations { score }
+          latestEvaluation { score criteria { name evidence { source } } }
           document { id }
         } }
       }
@@ -67,6 +71,21 @@ query ($first: Int!) {
     edges { node {
       id candidate { firstName email } job { title organization { name } }
       events { toStage } evaluations { score } document { filename }
+    } }
+  }
+}
+"""
+
+
+EVALUATIONS_NESTED = """
+query ($first: Int!) {
+  evaluations(first: $first, orderBy: {field: SCORE}) {
+    totalCount
+    edges { node {
+      score status criteria { name score }
+      candidate { firstName email skills { name } }
+      job { title organization { name } }
+      document { filename }
     } }
   }
 }
@@ -103,8 +122,8 @@ async def _count(client, settings, db, parents: int, query: str, viewer: str) ->
 @pytest.mark.parametrize("viewer", ["admin", "recruiter"])
 @pytest.mark.parametrize(
     "query",
-    [CANDIDATES_NESTED, JOBS_NESTED, APPLICATIONS_NESTED],
-    ids=["candidates", "jobs", "apps"],
+    [CANDIDATES_NESTED, JOBS_NESTED, APPLICATIONS_NESTED, EVALUATIONS_NESTED],
+    ids=["candidates", "jobs", "apps", "evaluations"],
 )
 async def test_statements_do_not_grow_with_parents(app, settings, db, client, query, viewer):
     # given / when: the same query over 5 parents, then (on a fresh set of rows) over 50
@@ -138,7 +157,8 @@ async def test_nested_lists_are_complete(app, settings, db, client):
         assert [s["name"] for s in node["skills"]] == ["Skill-0", "Skill-1", "Skill-2"]
         assert len(node["documents"]) == 1
         (application,) = node["applications"]
-        (evaluation,) = node["evaluations"]
+        assert node["evaluations"]["totalCount"] == 1
+        (evaluation,) = [e["node"] for e in node["evaluations"]["edges"]]
         assert evaluation["candidate"] == {"id": node["id"]}
         assert evaluation["job"]["title"] == application["job"]["title"]
         assert evaluation["document"] == {"filename": "cv.pdf"}

@@ -1,0 +1,74 @@
+"""Nested connections (a job's applications, a candidate's evaluations): one keyset page per
+parent through a `ParentPageLoader`, so a list of parents costs one statement per level."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from typing import Any, TypeVar
+
+import strawberry
+
+from loaders.pagination import (
+    InvalidCursorError,
+    OrderColumn,
+    ParentPageKey,
+    ParentPageLoader,
+    clamp_first,
+    decode_cursor,
+    encode_cursor,
+)
+from resolvers.errors import BadUserInputError
+from schema.types.common import Connection, Edge, PageInfo
+
+T = TypeVar("T")
+
+
+@strawberry.enum(description="Orders of a job's applications.")
+class JobApplicationOrder(Enum):
+    CREATED_AT = "DEFAULT"
+    SCORE = "SCORE"
+
+
+@strawberry.enum(description="Orders of a list of evaluations.")
+class EvaluationOrder(Enum):
+    CREATED_AT = "DEFAULT"
+    SCORE = "SCORE"
+
+
+async def nested_connection(
+    loader: ParentPageLoader,
+    parent_id: uuid.UUID,
+    *,
+    first: int | None,
+    after: str | None,
+    tag: str,
+    order: str = "DEFAULT",
+    filters: tuple[Any, ...] = (),
+    convert: Callable[[Any], T],
+    count: Callable[[], Awaitable[int]],
+) -> Connection[T]:
+    """The page of `parent_id`'s children the arguments ask for, as a connection.
+
+    Raises BadUserInputError for a negative `first` or a cursor of another list or order.
+    """
+    columns: tuple[OrderColumn, ...] = loader.orders[order][0]
+    cursor_tag = f"{tag}:{order}"
+    try:
+        size = clamp_first(first)
+        position = tuple(decode_cursor(cursor_tag, after, columns)) if after else None
+    except InvalidCursorError as exc:
+        raise BadUserInputError(str(exc), field="after" if after else "first") from exc
+    page = await loader.load(ParentPageKey(parent_id, size, position, filters, order))
+    cursors = [encode_cursor(cursor_tag, row, columns) for row in page.rows]
+    return Connection(
+        edges=[Edge(cursor=c, node=convert(r)) for r, c in zip(page.rows, cursors, strict=True)],
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=position is not None,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        ),
+        count=count,
+    )
