@@ -37,6 +37,7 @@ from models.settings import ROOT, Settings
 from resolvers import events
 from resolvers.documents.download import download
 from resolvers.documents.upload import requeue_unfinished as requeue_documents
+from resolvers.evaluations.requests import requeue_unfinished as requeue_evaluations
 from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from resolvers.upserts.jobs import requeue_unfinished
 from schema.api import build_schema
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # in-memory queues died with the last processes: jobs left unfinished go again
             await requeue_unfinished(session_factory, restart.before)
             await requeue_documents(session_factory, restart.before)
+            await requeue_evaluations(session_factory, restart.before)
         # other processes' document changes, for this process's subscriptions
         relay = (
             asyncio.create_task(events.relay(settings.redis_url)) if (settings.redis_url) else None

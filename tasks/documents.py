@@ -10,15 +10,15 @@ import uuid
 
 import dramatiq
 
+from resolvers.documents.process import process_document
 from tasks import runtime
 from tasks.broker import current_request_id  # also sets the global broker, before the actor
-
-QUEUE = "documents"
+from tasks.names import PARSE_DOCUMENT
 
 
 @dramatiq.actor(
-    actor_name="parse_document",
-    queue_name=QUEUE,
+    actor_name=PARSE_DOCUMENT.actor,
+    queue_name=PARSE_DOCUMENT.queue,
     # three deliveries in all, as `process.MAX_ATTEMPTS` counts them; the last one that fails
     # marks the document FAILED instead of raising
     max_retries=2,
@@ -29,8 +29,6 @@ QUEUE = "documents"
     time_limit=5 * 60 * 1000,
 )
 async def parse_document(document_id: str) -> None:
-    from resolvers.documents.process import process_document
-
     await process_document(
         runtime.session_factory(),
         runtime.storage(),

@@ -10,21 +10,19 @@ import uuid
 
 import dramatiq
 
+from resolvers.upserts.jobs import run_import as work
 from tasks import broker as _broker  # noqa: F401 - the global broker, before the actor
 from tasks import runtime
-
-QUEUE = "imports"
+from tasks.names import RUN_IMPORT
 
 
 @dramatiq.actor(
-    actor_name="run_import",
-    queue_name=QUEUE,
+    actor_name=RUN_IMPORT.actor,
+    queue_name=RUN_IMPORT.queue,
     max_retries=5,
     min_backoff=1_000,
     max_backoff=60_000,
     time_limit=25 * 60 * 1000,  # under RabbitMQ's 30-minute consumer timeout; a cut-off job resumes
 )
 async def run_import(batch_id: str) -> None:
-    from resolvers.upserts.jobs import run_import as work
-
     await work(runtime.session_factory(), uuid.UUID(batch_id))

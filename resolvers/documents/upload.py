@@ -46,12 +46,12 @@ from resolvers.errors import (
     TooManyPagesError,
 )
 from resolvers.write_checks import WriteChecks
+from tasks.broker import send_async
 from tasks.cv import Limits, has_pdf_magic, inspect_pdf_async
+from tasks.names import PARSE_DOCUMENT
 
 logger = logging.getLogger("talentgraph.documents")
 
-ACTOR = "parse_document"
-QUEUE = "documents"
 CHUNK_BYTES = 64 * 1024
 MAGIC_WINDOW = 1024
 MAX_KEY_SKILLS = 50
@@ -314,9 +314,7 @@ async def _audit_duplicate(ctx: Context, existing: Document) -> None:
 
 async def enqueue(document_id: uuid.UUID) -> None:
     """Queue the parse of a committed document (the message carries only its id)."""
-    from tasks.broker import send_async
-
-    await send_async(ACTOR, str(document_id), queue_name=QUEUE)
+    await send_async(PARSE_DOCUMENT.actor, str(document_id), queue_name=PARSE_DOCUMENT.queue)
 
 
 async def requeue_unfinished(factory: SessionFactory, before: datetime | None = None) -> int:

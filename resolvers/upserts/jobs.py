@@ -29,11 +29,11 @@ from resolvers.upserts.engine import IMPORT_ROWS, Options, RowResult, stored_res
 from resolvers.upserts.plan import RowPlan, Scope, dedupe
 from resolvers.upserts.revert import revert_batch
 from resolvers.upserts.specs import KINDS, Kind, clean_item, issue
+from tasks.broker import send_async
+from tasks.names import RUN_IMPORT
 
 logger = logging.getLogger("talentgraph.imports")
 CHUNK_SIZE = 1_000
-ACTOR = "run_import"
-QUEUE = "imports"
 
 
 async def queue_import(
@@ -92,9 +92,7 @@ async def queue_import(
 
 
 async def enqueue(batch_id: uuid.UUID) -> None:
-    from tasks.broker import send_async
-
-    await send_async(ACTOR, str(batch_id), queue_name=QUEUE)
+    await send_async(RUN_IMPORT.actor, str(batch_id), queue_name=RUN_IMPORT.queue)
 
 
 async def _scope(factory: SessionFactory, batch: ImportBatch) -> Scope:

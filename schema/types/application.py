@@ -69,7 +69,7 @@ class EvaluationCriterionType:
     name: str = strawberry.field(description="What was scored, e.g. 'Required skills'.")
     score: float = strawberry.field(description="Score of this aspect, 0 to 100.")
     weight: float = strawberry.field(
-        description="Its share of the overall score (weights sum to 1)."
+        description="Its weight: the overall score is the weighted mean of the criteria."
     )
     note: str | None = strawberry.field(description="Why it scored so, in a sentence.")
     evidence: list[EvaluationEvidenceType] = strawberry.field(

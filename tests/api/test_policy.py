@@ -76,7 +76,9 @@ query ($id: ID!) {
 
 CANDIDATE_RELATIONS = """
 query ($id: ID!) {
-  candidate(id: $id) { id applications { id } documents { id } evaluations { edges { node { id } } } }
+  candidate(id: $id) {
+    id applications { id } documents { id } evaluations { edges { node { id } } }
+  }
 }
 """
 
