@@ -215,6 +215,7 @@ BUILTIN: dict[str, tuple[str, ...]] = {
 # electronic health record system). They count as evidence of the skill when evaluating a profile,
 # but are not spellings of it: a skill list may name both without being told they are duplicates.
 IMPLIES: dict[str, tuple[str, ...]] = {
+    "Budgeting": ("budget", "budget planning"),
     "Continuous Integration": ("continuous delivery", "cicd"),
     "Git": ("github", "gitlab"),
     "Data Analysis": ("analytics",),
@@ -332,7 +333,10 @@ def concept(name: str) -> str | None:
 def _pattern() -> re.Pattern[str]:
     spellings = sorted(EVIDENCE, key=lambda s: (-len(s), s))
     parts = [re.escape(s).replace(r"\ ", r"\s+") for s in spellings]
-    return re.compile(r"(?<![\w.#+&/-])(?:" + "|".join(parts) + r")(?![\w#+&]|/\w)", re.IGNORECASE)
+    # a spelling may be followed by a plural ending ("financial models", "ERPs")
+    return re.compile(
+        r"(?<![\w.#+&-])(?P<spelling>" + "|".join(parts) + r")(?:e?s)?(?![\w#+&])", re.IGNORECASE
+    )
 
 
 _FINDER = _pattern()
@@ -350,7 +354,7 @@ def _acronym(written: str) -> bool:
 
 def _listed(text: str, match: re.Match[str], name: str) -> bool:
     """A short name written as its canonical spelling inside a list ("Python, Go, SQL")."""
-    written = match.group(0)
+    written = match.group(0)  # with any plural ending: "Gos" is not Go
     return (
         fold(written) == fold(name)
         and written[:1].isupper()
@@ -362,10 +366,11 @@ def _listed(text: str, match: re.Match[str], name: str) -> bool:
 def _mentions(text: str) -> tuple[Mention, ...]:
     found: list[Mention] = []
     for match in _FINDER.finditer(text):
-        spelling = fold(match.group(0))
+        spelling = fold(match.group("spelling"))
         name = EVIDENCE[spelling]
-        written = match.group(0)
-        if spelling in PROSE_UNSAFE and not (_acronym(written) or _listed(text, match, name)):
+        if spelling in PROSE_UNSAFE and not (
+            _acronym(match.group("spelling")) or _listed(text, match, name)
+        ):
             continue
         found.append(Mention(name, match.start(), match.end()))
     return tuple(found)
