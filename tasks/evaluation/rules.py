@@ -146,7 +146,8 @@ def evaluate(profile: ProfileInput, job: JobInput, today: date) -> EvaluationRes
         criteria.append(_criterion("certifications", "Certifications", fit, evidence, note))
     if job.location or job.remote is not None:
         fit, note = location_fit(job, profile)
-        criteria.append(_criterion("location", "Location and remote", fit, [], note))
+        where = [Evidence("profile", None, profile.location)] if profile.location else []
+        criteria.append(_criterion("location", "Location and remote", fit, where, note))
     total = sum(c.weight for c in criteria)
     score = round(sum(c.weight * c.score for c in criteria) / total, 1) if total else 0.0
     matches, gaps, rationale = derive(job, score, criteria, unique, signals)
