@@ -5,7 +5,7 @@ engine, the `llm` engine with its configuration, circuit breaker and errors, and
 Nothing here touches the database; the caller builds the inputs and stores the result.
 """
 
-from tasks.evaluation.breaker import CircuitBreaker, MemoryStore, RedisStore
+from tasks.evaluation.breaker import CircuitBreaker, MemoryStore, RedisStore, breaker_for
 from tasks.evaluation.inputs import (
     CertificationInput,
     EducationInput,
@@ -52,6 +52,7 @@ __all__ = [
     "ProfileInput",
     "RedisStore",
     "SkillInput",
+    "breaker_for",
     "evaluate",
     "evaluate_llm",
     "job_from_prompt",

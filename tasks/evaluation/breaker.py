@@ -157,3 +157,14 @@ class CircuitBreaker:
     async def state(self) -> State:
         """The current state, for metrics ("OPEN" stays "OPEN" until a call asks to pass)."""
         return (await self.store.read()).state
+
+
+def breaker_for(
+    redis_url: str | None, *, threshold: int = 5, cooldown: float = 30.0
+) -> CircuitBreaker:
+    """The provider's breaker, shared by every process through Redis when a URL is given.
+
+    Keep one per process: without Redis the state lives in the returned object.
+    """
+    store: BreakerStore = RedisStore.from_url(redis_url) if redis_url else MemoryStore()
+    return CircuitBreaker(store, threshold=threshold, cooldown=cooldown)

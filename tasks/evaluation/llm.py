@@ -43,10 +43,13 @@ class LLMConfig:
     timeout: float = 30.0
     max_retry_after: float = 5.0
     max_tokens: int = 1500
+    breaker_threshold: int = 5
+    breaker_cooldown: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> LLMConfig | None:
-        """LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, LLM_TIMEOUT; None when no provider is set."""
+        """LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, LLM_TIMEOUT (s), LLM_MAX_RETRY_AFTER (s),
+        LLM_BREAKER_THRESHOLD (failures), LLM_BREAKER_COOLDOWN (s); None without a provider."""
         base_url, model = env.get("LLM_BASE_URL", "").strip(), env.get("LLM_MODEL", "").strip()
         if not base_url or not model:
             return None
@@ -56,6 +59,8 @@ class LLMConfig:
             model=model,
             timeout=float(env.get("LLM_TIMEOUT") or 30.0),
             max_retry_after=float(env.get("LLM_MAX_RETRY_AFTER") or 5.0),
+            breaker_threshold=int(env.get("LLM_BREAKER_THRESHOLD") or 5),
+            breaker_cooldown=float(env.get("LLM_BREAKER_COOLDOWN") or 30.0),
         )
 
 

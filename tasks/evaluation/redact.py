@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from tasks.cv.contact import EMAIL as _EMAIL
+from tasks.cv.contact import NAME_PARTICLES
 from tasks.evaluation.inputs import Identifiers, ProfileInput
 
 # nine or more digits with phone punctuation between them; a "2015-2019" span has eight
@@ -67,6 +68,11 @@ def _literal(values: list[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
 
 
+def _capitalized_name(match: re.Match[str]) -> str:
+    """A name as names are written (capitalized); "will" stays a verb for a candidate "Will"."""
+    return "[NAME]" if match.group(0)[:1].isupper() else match.group(0)
+
+
 def _phone_digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
@@ -75,7 +81,13 @@ class Redactor:
     """The patterns for one candidate, compiled once and applied to every text."""
 
     def __init__(self, identifiers: Identifiers) -> None:
-        name_parts = [p for n in identifiers.names for p in (n, *re.split(r"[\s,]+", n))]
+        # each part of a name too ("Jane", "Doe"), except particles ("van", "de")
+        name_parts = [
+            part
+            for name in identifiers.names
+            for part in (name, *re.split(r"[\s,]+", name))
+            if part.lower() not in NAME_PARTICLES
+        ]
         self._names = _literal(name_parts)
         self._emails = _literal(list(identifiers.emails))
         address_parts = [p for a in identifiers.addresses for p in (a, *a.split(","))]
@@ -107,7 +119,7 @@ class Redactor:
             value = self._addresses.sub("[ADDRESS]", value)
         value = _STREET.sub("[ADDRESS]", value)
         if self._names:
-            value = _RUNS.sub("[NAME]", self._names.sub("[NAME]", value))
+            value = _RUNS.sub("[NAME]", self._names.sub(_capitalized_name, value))
         return _PRONOUN.sub(lambda m: _NEUTRAL[m.group(1).lower()], value)
 
     def value(self, value: Any) -> Any:

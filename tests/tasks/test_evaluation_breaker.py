@@ -8,8 +8,15 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 
 import pytest
+from redis.asyncio import Redis
 
-from tasks.evaluation.breaker import BreakerStore, CircuitBreaker, MemoryStore, RedisStore
+from tasks.evaluation.breaker import (
+    BreakerStore,
+    CircuitBreaker,
+    MemoryStore,
+    RedisStore,
+    breaker_for,
+)
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
@@ -41,6 +48,14 @@ async def store_factory(request) -> AsyncIterator[Callable[[], BreakerStore]]:
     yield make
     for store in opened:
         await store.close()
+    await forget(key)
+
+
+async def forget(key: str) -> None:
+    assert TEST_REDIS_URL
+    redis = Redis.from_url(TEST_REDIS_URL)
+    await redis.delete(key)
+    await redis.aclose()
 
 
 async def test_closed_breaker_opens_after_consecutive_failures_only(store_factory):
@@ -137,3 +152,34 @@ async def test_the_state_is_shared_by_every_handle_on_the_store(store_factory):
     clock.now += 10
     probes = await asyncio.gather(*(b.allow() for b in (first, second, first, second)))
     assert sorted(probes) == [False, False, False, True]
+
+
+async def test_breakers_made_from_one_redis_url_share_their_state():
+    # given two processes configured with the same Redis
+    if not TEST_REDIS_URL:
+        pytest.skip("TEST_REDIS_URL is not set")
+    first = breaker_for(TEST_REDIS_URL, threshold=1, cooldown=60)
+    second = breaker_for(TEST_REDIS_URL, threshold=1, cooldown=60)
+    await first.success()
+
+    # when
+    await first.failure()
+
+    # then
+    try:
+        assert (await second.state(), await second.allow()) == ("OPEN", False)
+    finally:
+        await forget("talentgraph:breaker:llm")
+        for breaker in (first, second):
+            assert isinstance(breaker.store, RedisStore)
+            await breaker.store.close()
+
+
+async def test_without_redis_the_breaker_lives_in_the_process():
+    # when
+    breaker = breaker_for(None, threshold=1)
+    await breaker.failure()
+
+    # then
+    assert isinstance(breaker.store, MemoryStore)
+    assert await breaker.state() == "OPEN"

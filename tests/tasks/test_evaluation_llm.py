@@ -231,8 +231,15 @@ async def test_a_long_retry_after_fails_as_unavailable_with_the_delay(server, ht
 
 def test_the_provider_is_configured_from_the_environment():
     # given
-    env = {"LLM_BASE_URL": "https://openrouter.ai/api/v1/", "LLM_MODEL": "m", "LLM_TIMEOUT": "12"}
+    env = {
+        "LLM_BASE_URL": "https://openrouter.ai/api/v1/",
+        "LLM_MODEL": "m",
+        "LLM_TIMEOUT": "12",
+        "LLM_BREAKER_THRESHOLD": "3",
+    }
 
     # then
-    assert LLMConfig.from_env(env) == LLMConfig("https://openrouter.ai/api/v1", None, "m", 12.0)
+    assert LLMConfig.from_env(env) == LLMConfig(
+        "https://openrouter.ai/api/v1", None, "m", 12.0, breaker_threshold=3
+    )
     assert LLMConfig.from_env({"LLM_API_KEY": "k"}) is None

@@ -154,3 +154,17 @@ async def test_counterfactual_profiles_send_a_byte_identical_llm_prompt(server):
     assert len(server.requests) == 2
     assert server.requests[0] == server.requests[1]
     assert b"Okafor" not in server.requests[0] and b"Nigerian" not in server.requests[0]
+
+
+def test_name_parts_are_redacted_where_written_as_names_and_particles_are_kept():
+    # given
+    identifiers = Identifiers(names=("Will van der Berg",))
+    profile = ProfileInput(
+        summary="Will van der Berg will lead the Berg project; WILL BERG; van fleet"
+    )
+
+    # when
+    redacted = redact_profile(profile, identifiers)
+
+    # then
+    assert redacted.summary == "[NAME] will lead the [NAME] project; [NAME]; van fleet"
