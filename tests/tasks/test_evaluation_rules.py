@@ -89,6 +89,10 @@ def test_a_skill_listed_with_no_experience_behind_it_counts_little():
     assert criterion(listed_result, "required_skills") == 30.0
     assert listed_result.score < evaluate(used, JOB, TODAY).score - 30
     assert "Python (required): listed, no work experience shown" in listed_result.gaps
+    assert "Listed without work experience behind them: Python, PostgreSQL, Kubernetes." in (
+        listed_result.rationale
+    )
+    assert "Required but not shown" not in listed_result.rationale
 
 
 def test_a_skill_used_long_ago_counts_less_than_the_same_skill_used_recently():
