@@ -42,6 +42,14 @@ def test_tools_count_as_evidence_of_a_skill_but_are_not_its_spellings():
     assert concepts == ("Electronic Health Records", "HRIS")
 
 
+def test_ambiguous_short_names_are_not_renamed_on_write():
+    # given "AR" (augmented reality or accounts receivable?) and "Spring" (framework or Boot?)
+
+    # then
+    assert (canonical("AR"), canonical("AP"), canonical("Spring")) == (None, None, None)
+    assert concept("Spring") == "Spring Boot"
+
+
 def test_the_resolvers_use_the_same_table():
     # then
     assert skills_vocabulary.BUILTIN is BUILTIN
