@@ -249,3 +249,22 @@ def test_results_are_deterministic_and_survive_storage():
     assert EvaluationResult.from_json(first.to_json()) == first
     assert (first.engine, first.engine_version) == ("rules", "1.0")
     assert first.rationale.startswith(f"Scores {first.score:g}/100 for Backend Engineer.")
+
+
+def test_blank_requirements_are_not_criteria():
+    # given a job whose stored education and certification requirements are blank
+    job = replace(JOB, education="  ", certifications=("", " "))
+    candidate = replace(profile(), cv_lines=("Anything at all",))
+
+    # when
+    result = evaluate(candidate, job, TODAY)
+
+    # then
+    assert [c.key for c in result.criteria] == [
+        "required_skills",
+        "preferred_skills",
+        "experience",
+        "title",
+        "recency",
+        "location",
+    ]
