@@ -163,6 +163,19 @@ async def test_a_truncated_body_counts_as_a_provider_failure(server, http):
     assert await breaker.state() == "OPEN"
 
 
+async def test_a_slow_answer_within_the_timeout_is_a_result(server, http):
+    # given
+    server.play(Step("slow", delay=0.3))
+    breaker = CircuitBreaker(threshold=1)
+
+    # when
+    result = await evaluate_llm(PROFILE, JOB, IDENTIFIERS, config(server), breaker, http)
+
+    # then
+    assert result.score == 81.2
+    assert await breaker.state() == "CLOSED"
+
+
 async def test_a_slow_provider_times_out_as_unavailable_and_counts_against_the_breaker(
     server, http
 ):
