@@ -90,7 +90,14 @@ class Redactor:
         ]
         self._names = _literal(name_parts)
         self._emails = _literal(list(identifiers.emails))
-        address_parts = [p for a in identifiers.addresses for p in (a, *a.split(","))]
+        # the whole address, and its parts with a number (street, postcode); a bare city part
+        # stays, as the city is the location the job's fit is judged on
+        address_parts = [
+            part
+            for address in identifiers.addresses
+            for part in (address, *address.split(","))
+            if part == address or any(ch.isdigit() for ch in part)
+        ]
         self._addresses = _literal([p for p in address_parts if len(p.strip()) >= 4])
         self._dates = _literal([s for d in identifiers.dates for s in _date_spellings(d)])
         # a known phone matches by its last nine digits, whatever the formatting

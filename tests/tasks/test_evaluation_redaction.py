@@ -168,3 +168,19 @@ def test_name_parts_are_redacted_where_written_as_names_and_particles_are_kept()
 
     # then
     assert redacted.summary == "[NAME] will lead the [NAME] project; [NAME]; van fleet"
+
+
+def test_an_address_is_redacted_but_its_city_stays_for_the_location_fit():
+    # given
+    identifiers = Identifiers(addresses=("4 High St, London, SW1A 1AA",))
+    profile = ProfileInput(
+        location="London, United Kingdom",
+        cv_lines=("4 High St, London, SW1A 1AA", "Post to SW1A 1AA or 4 High St"),
+    )
+
+    # when
+    redacted = redact_profile(profile, identifiers)
+
+    # then
+    assert redacted.location == "London, United Kingdom"
+    assert redacted.cv_lines == ("[ADDRESS]", "Post to [ADDRESS] or [ADDRESS]")
