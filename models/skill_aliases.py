@@ -57,7 +57,7 @@ BUILTIN: dict[str, tuple[str, ...]] = {
     "Django": (),
     "FastAPI": (),
     "Flask": (),
-    "Spring Boot": ("spring",),
+    "Spring Boot": (),
     ".NET": ("dotnet", "asp.net"),
     "Linux": (),
     "Git": (),
@@ -80,7 +80,7 @@ BUILTIN: dict[str, tuple[str, ...]] = {
     "Snowflake": (),
     "Pandas": (),
     "scikit-learn": ("sklearn", "scikit learn"),
-    "PyTorch": ("torch",),
+    "PyTorch": (),
     "TensorFlow": (),
     "Deep Learning": (),
     "Statistics": ("statistical analysis", "statistical modelling", "statistical modeling"),
@@ -116,13 +116,13 @@ BUILTIN: dict[str, tuple[str, ...]] = {
     "Budgeting": ("budgets", "budget management"),
     "Forecasting": ("financial forecasting", "forecasts"),
     "Variance Analysis": (),
-    "Accounts Payable": ("ap",),
-    "Accounts Receivable": ("ar",),
+    "Accounts Payable": (),
+    "Accounts Receivable": (),
     "Reconciliation": ("reconciliations", "bank reconciliation", "account reconciliation"),
     "IFRS": ("international financial reporting standards",),
     "GAAP": ("us gaap",),
     "Audit": ("auditing", "internal audit", "external audit"),
-    "Taxation": ("tax", "vat", "tax returns"),
+    "Taxation": ("tax",),
     "SAP": ("sap erp", "sap fi", "s/4hana"),
     "QuickBooks": ("quickbooks online",),
     "Xero": (),
@@ -156,7 +156,7 @@ BUILTIN: dict[str, tuple[str, ...]] = {
     "Electrical Installation": ("electrical installations", "electrical wiring"),
     "Electrical Testing": ("inspection and testing", "testing and inspection"),
     "Fault Finding": ("fault diagnosis",),
-    "Plumbing": ("pipefitting", "pipe fitting"),
+    "Plumbing": (),
     "HVAC": ("heating ventilation and air conditioning", "air conditioning"),
     "Welding": ("mig welding", "tig welding", "arc welding"),
     "Carpentry": ("joinery",),
@@ -184,7 +184,7 @@ BUILTIN: dict[str, tuple[str, ...]] = {
     "Recruitment": ("recruiting", "talent acquisition"),
     "Employee Relations": ("er casework", "grievances", "disciplinaries"),
     "HRIS": ("hr information systems",),
-    "Onboarding": ("induction",),
+    "Onboarding": (),
     "Performance Management": ("performance reviews", "appraisals"),
     "Employment Law": ("labour law", "labor law", "employment legislation"),
     "Compensation and Benefits": ("compensation", "benefits administration"),
@@ -215,6 +215,12 @@ BUILTIN: dict[str, tuple[str, ...]] = {
 # electronic health record system). They count as evidence of the skill when evaluating a profile,
 # but are not spellings of it: a skill list may name both without being told they are duplicates.
 IMPLIES: dict[str, tuple[str, ...]] = {
+    "Spring Boot": ("spring",),
+    "Taxation": ("vat", "tax returns"),
+    "Onboarding": ("induction",),
+    "Plumbing": ("pipefitting", "pipe fitting"),
+    "PyTorch": ("torch",),
+    "Budgeting": ("budget", "budget planning"),
     "Continuous Integration": ("continuous delivery", "cicd"),
     "Git": ("github", "gitlab"),
     "Data Analysis": ("analytics",),
@@ -285,7 +291,7 @@ BROADER: dict[str, tuple[str, ...]] = {
 # spellings that are ordinary words or letters: resolved from skill lists, never found in prose
 # unless written exactly as the canonical name inside a list of things
 PROSE_UNSAFE: frozenset[str] = frozenset(
-    {"go", "r", "c", "ai", "ml", "ts", "tf", "pg", "py", "ci", "ap", "ar", "ui", "ux", "sen",
+    {"go", "r", "c", "ai", "ml", "ts", "tf", "pg", "py", "ci", "ui", "ux", "sen",
      "send", "tax", "reward", "spring", "rest", "node", "spark", "sketch", "swift", "math",
      "pipeline", "hiring", "sourcing", "prototype", "kube", "torch", "epic", "5s", "git", "ruby",
      "scala", "rails", "vue", "grading", "marking", "ledger", "emr", "ehr", "plc"}
@@ -332,7 +338,10 @@ def concept(name: str) -> str | None:
 def _pattern() -> re.Pattern[str]:
     spellings = sorted(EVIDENCE, key=lambda s: (-len(s), s))
     parts = [re.escape(s).replace(r"\ ", r"\s+") for s in spellings]
-    return re.compile(r"(?<![\w.#+&/-])(?:" + "|".join(parts) + r")(?![\w#+&]|/\w)", re.IGNORECASE)
+    # a spelling may be followed by a plural ending ("financial models", "ERPs")
+    return re.compile(
+        r"(?<![\w.#+&-])(?P<spelling>" + "|".join(parts) + r")(?:e?s)?(?![\w#+&])", re.IGNORECASE
+    )
 
 
 _FINDER = _pattern()
@@ -350,7 +359,7 @@ def _acronym(written: str) -> bool:
 
 def _listed(text: str, match: re.Match[str], name: str) -> bool:
     """A short name written as its canonical spelling inside a list ("Python, Go, SQL")."""
-    written = match.group(0)
+    written = match.group(0)  # with any plural ending: "Gos" is not Go
     return (
         fold(written) == fold(name)
         and written[:1].isupper()
@@ -362,10 +371,11 @@ def _listed(text: str, match: re.Match[str], name: str) -> bool:
 def _mentions(text: str) -> tuple[Mention, ...]:
     found: list[Mention] = []
     for match in _FINDER.finditer(text):
-        spelling = fold(match.group(0))
+        spelling = fold(match.group("spelling"))
         name = EVIDENCE[spelling]
-        written = match.group(0)
-        if spelling in PROSE_UNSAFE and not (_acronym(written) or _listed(text, match, name)):
+        if spelling in PROSE_UNSAFE and not (
+            _acronym(match.group("spelling")) or _listed(text, match, name)
+        ):
             continue
         found.append(Mention(name, match.start(), match.end()))
     return tuple(found)

@@ -83,8 +83,9 @@ def title_fit(job: JobInput, profile: ProfileInput, today: date) -> tuple[float,
     if used is None or headline > best:
         evidence = [Evidence("profile", None, profile.headline or "")] if headline else []
         return headline, evidence
-    gap = abs(seniority(job.title) - seniority(used.title))
-    fit = 0.8 * best + 0.2 * max(0.0, 1 - 0.4 * gap)
+    # a step below the job's seniority costs more than a step above it
+    gap = seniority(job.title) - seniority(used.title)
+    fit = 0.8 * best + 0.2 * max(0.0, 1 - (0.4 * gap if gap > 0 else -0.15 * gap))
     return fit, [Evidence("experience", used.ref, used.title)]
 
 

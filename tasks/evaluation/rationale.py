@@ -49,15 +49,15 @@ def _paragraph(
     signals: dict[str, SkillSignal],
     weak: list[str],
 ) -> str:
-    required = [s for k, s in skills.items() if s.required]
-    found = [s.name for s in required if signals[_key(skills, s)].strength >= FOUND]
-    missing = [s.name for s in required if signals[_key(skills, s)].strength < FOUND]
+    required = [(k, s) for k, s in skills.items() if s.required]
+    found = [s.name for k, s in required if signals[k].strength >= FOUND]
+    missing = [s.name for k, s in required if signals[k].strength < FOUND and not signals[k].listed]
     parts = [f"Scores {score:g}/100 for {job.title}."]
     if required:
         parts.append(f"Shows {len(found)} of {len(required)} required skills")
         parts[-1] += f" ({', '.join(found)})." if found else "."
     if missing:
-        parts.append(f"Not shown at work: {', '.join(missing)}.")
+        parts.append(f"Required but not shown: {', '.join(missing)}.")
     if weak:
         parts.append(f"Listed without work experience behind them: {', '.join(weak)}.")
     by_key = {c.key: c for c in criteria}
@@ -70,7 +70,3 @@ def _paragraph(
         )
         parts.append(f"{criterion.label}: {verdict} ({criterion.note}).")
     return " ".join(parts)
-
-
-def _key(skills: dict[str, JobSkillInput], skill: JobSkillInput) -> str:
-    return next(k for k, s in skills.items() if s is skill)

@@ -135,18 +135,20 @@ def evaluate(profile: ProfileInput, job: JobInput, today: date) -> EvaluationRes
     criteria.append(_criterion("title", "Title and seniority", fit, evidence, note))
     if unique:
         criteria.append(_recency(required or preferred, signals, today))
-    if job.education:
+    if job.education and job.education.strip():
         fit, evidence = education_fit(job.education, profile.education)
         held = evidence[0].text if evidence else "no matching education"
         note = f"{held} (asked: {job.education})"
         criteria.append(_criterion("education", "Education", fit, evidence, note))
-    if job.certifications:
-        fit, evidence, missing = certification_fit(job.certifications, profile)
+    asked = tuple(name for name in job.certifications if name.strip())
+    if asked:
+        fit, evidence, missing = certification_fit(asked, profile)
         note = "missing: " + ", ".join(missing) if missing else "all held"
         criteria.append(_criterion("certifications", "Certifications", fit, evidence, note))
     if job.location or job.remote is not None:
         fit, note = location_fit(job, profile)
-        criteria.append(_criterion("location", "Location and remote", fit, [], note))
+        where = [Evidence("profile", None, profile.location)] if profile.location else []
+        criteria.append(_criterion("location", "Location and remote", fit, where, note))
     total = sum(c.weight for c in criteria)
     score = round(sum(c.weight * c.score for c in criteria) / total, 1) if total else 0.0
     matches, gaps, rationale = derive(job, score, criteria, unique, signals)

@@ -56,11 +56,11 @@ def union_years(spans: list[tuple[date, date]]) -> float:
 
 
 def recency(last_used: date | None, today: date) -> float:
-    """1.0 for use in the last two years, falling to 0.25 for use twelve or more years ago."""
+    """1.0 for use in the last two years, falling to 0.1 for use fourteen or more years ago."""
     if last_used is None:
         return 0.5
     age = (today - last_used).days / YEAR_DAYS
-    return 1.0 if age <= 2 else max(0.25, 1.0 - (age - 2) * 0.075)
+    return 1.0 if age <= 2 else max(0.1, 1.0 - (age - 2) * 0.075)
 
 
 def _keys(text: str | None) -> set[str]:
@@ -133,7 +133,7 @@ class ProfileIndex:
         strength = 0.0
         if evidence:
             depth = 0.55 + 0.45 * min(1.0, years / 3.0)
-            strength = depth * (0.35 + 0.65 * recency(last, today))
+            strength = depth * (0.25 + 0.75 * recency(last, today))
         listed = self.listed.get(key)
         if listed is not None:
             name, listed_years, level = listed

@@ -89,6 +89,10 @@ def test_a_skill_listed_with_no_experience_behind_it_counts_little():
     assert criterion(listed_result, "required_skills") == 30.0
     assert listed_result.score < evaluate(used, JOB, TODAY).score - 30
     assert "Python (required): listed, no work experience shown" in listed_result.gaps
+    assert "Listed without work experience behind them: Python, PostgreSQL, Kubernetes." in (
+        listed_result.rationale
+    )
+    assert "Required but not shown" not in listed_result.rationale
 
 
 def test_a_skill_used_long_ago_counts_less_than_the_same_skill_used_recently():
@@ -245,3 +249,22 @@ def test_results_are_deterministic_and_survive_storage():
     assert EvaluationResult.from_json(first.to_json()) == first
     assert (first.engine, first.engine_version) == ("rules", "1.0")
     assert first.rationale.startswith(f"Scores {first.score:g}/100 for Backend Engineer.")
+
+
+def test_blank_requirements_are_not_criteria():
+    # given a job whose stored education and certification requirements are blank
+    job = replace(JOB, education="  ", certifications=("", " "))
+    candidate = replace(profile(), cv_lines=("Anything at all",))
+
+    # when
+    result = evaluate(candidate, job, TODAY)
+
+    # then
+    assert [c.key for c in result.criteria] == [
+        "required_skills",
+        "preferred_skills",
+        "experience",
+        "title",
+        "recency",
+        "location",
+    ]

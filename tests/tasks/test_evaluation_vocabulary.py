@@ -42,6 +42,14 @@ def test_tools_count_as_evidence_of_a_skill_but_are_not_its_spellings():
     assert concepts == ("Electronic Health Records", "HRIS")
 
 
+def test_ambiguous_short_names_are_not_renamed_on_write():
+    # given "AR" (augmented reality or accounts receivable?) and "Spring" (framework or Boot?)
+
+    # then
+    assert (canonical("AR"), canonical("AP"), canonical("Spring")) == (None, None, None)
+    assert concept("Spring") == "Spring Boot"
+
+
 def test_the_resolvers_use_the_same_table():
     # then
     assert skills_vocabulary.BUILTIN is BUILTIN
@@ -69,7 +77,7 @@ def test_every_occupation_of_the_benchmark_has_vocabulary():
 
 def test_mentions_respect_word_boundaries():
     # given
-    text = "Built reactive UIs; JavaScript and Javanese; PostgreSQL not SQLite"
+    text = "Built reactive widgets; JavaScript and Javanese; PostgreSQL not SQLite"
 
     # then
     assert found(text) == [("JavaScript", "JavaScript"), ("PostgreSQL", "PostgreSQL")]
@@ -90,7 +98,7 @@ def test_aliases_and_multi_word_names_are_found_in_prose():
 
 def test_short_ambiguous_names_are_only_found_in_a_list():
     # given
-    prose = "We go to market fast; plan C worked; r and d budget; node of the network"
+    prose = "We go to market fast; plan C worked; r and d spend; node of the network"
     listed = "Languages: Go, C, R, Python"
 
     # then
@@ -115,3 +123,20 @@ def test_longest_spelling_wins_at_one_position():
 
     # then
     assert found(text) == [("C++", "C++"), ("C#", "C#"), ("Ruby on Rails", "Ruby on Rails")]
+
+
+def test_plurals_and_slash_separated_names_are_found():
+    # given
+    text = "Senior UX/UI Designer; maintained PLCs and ERPs; built financial models; Python/Django"
+
+    # then
+    assert [name for name, _ in found(text)] == [
+        "UX Design",
+        "UI Design",
+        "PLC Programming",
+        "ERP",
+        "Financial Modeling",
+        "Python",
+        "Django",
+    ]
+    assert found("Gos and Rs") == []
