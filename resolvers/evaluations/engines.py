@@ -9,40 +9,90 @@ would probe a provider that is down.
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from datetime import date
 from typing import Any
+
+import httpx2
 
 from models.settings import Settings
 from resolvers.errors import EngineUnavailableError, ValidationFailedError
 from tasks.broker import send
 from tasks.evaluation import (
     RULES_VERSION,
+    CircuitBreaker,
+    EngineUnavailable,
     EvaluationResult,
     Identifiers,
     JobInput,
+    LLMConfig,
     ProfileInput,
+    breaker_for,
+    evaluate_llm,
 )
 from tasks.evaluation import evaluate as evaluate_rules
+from tasks.evaluation.llm_prompt import engine_version
 from tasks.names import RUN_EVALUATION
 
 RULES = "rules"
 LLM = "llm"
 ENGINES = (RULES, LLM)
 
+_lock = threading.Lock()
+_breakers: dict[tuple[Any, ...], CircuitBreaker] = {}
 
-class EngineUnavailable(Exception):
-    """The LLM cannot be reached now (not configured, circuit open, timeouts)."""
+
+def breaker(settings: Settings) -> CircuitBreaker:
+    """This process's breaker for the configured provider (its state in Redis when set)."""
+    key = (
+        settings.llm_base_url,
+        settings.redis_url,
+        settings.llm_breaker_failures,
+        settings.llm_breaker_cooldown,
+    )
+    with _lock:
+        found = _breakers.get(key)
+        if found is None:
+            found = _breakers[key] = breaker_for(
+                settings.redis_url,
+                threshold=settings.llm_breaker_failures,
+                cooldown=settings.llm_breaker_cooldown,
+            )
+        return found
 
 
-class EvaluationFailed(Exception):
-    """The engine answered with something that is not a valid evaluation."""
+async def open_for(settings: Settings) -> float | None:
+    """Seconds until the open circuit lets a probe through; None while calls may pass.
+
+    Reads the state without changing it: a request must not use up the half-open probe.
+    """
+    snapshot = await breaker(settings).store.read()
+    cooldown = settings.llm_breaker_cooldown
+    since = {"OPEN": snapshot.opened_at, "HALF_OPEN": snapshot.probe_at}.get(snapshot.state)
+    if since is None:
+        return None
+    left = cooldown - (time.time() - since)
+    return left if left > 0 else None
 
 
 def version(settings: Settings, engine: str) -> str:
-    """What produced a result: the rules' version, or the LLM engine's version and model."""
+    """What produces a result: the rules' version, or the LLM prompt's version and model."""
     if engine == LLM:
-        return f"llm/{settings.llm_model}"[:100]
+        return engine_version(settings.llm_model)
     return RULES_VERSION
+
+
+def _config(settings: Settings) -> LLMConfig:
+    assert settings.llm_base_url is not None
+    return LLMConfig(
+        base_url=settings.llm_base_url.rstrip("/"),
+        api_key=settings.llm_api_key,
+        model=settings.llm_model,
+        timeout=settings.llm_timeout,
+        breaker_threshold=settings.llm_breaker_failures,
+        breaker_cooldown=settings.llm_breaker_cooldown,
+    )
 
 
 async def check_available(settings: Settings, engine: str) -> str:
@@ -59,9 +109,15 @@ async def check_available(settings: Settings, engine: str) -> str:
     if name == RULES:
         return name
     if not settings.llm_base_url:
-        raise EngineUnavailableError(
-            "No LLM provider is configured (LLM_BASE_URL)", engine=name, retry_after=None
-        )
+        raise EngineUnavailableError("No LLM provider is configured (LLM_BASE_URL)", engine=name)
+    if settings.llm_fallback != RULES:
+        wait = await open_for(settings)
+        if wait is not None:
+            raise EngineUnavailableError(
+                "The LLM provider is failing; retry later or use the rules engine",
+                engine=name,
+                retry_after=wait,
+            )
     return name
 
 
@@ -80,8 +136,17 @@ async def evaluate(
         EngineUnavailable: the LLM cannot be reached (breaker open, timeouts) and no fallback.
         EvaluationFailed: the LLM answered, twice, with something that is not a valid result.
     """
-    if engine == LLM and settings.llm_fallback != RULES:
-        raise EngineUnavailable("no LLM provider is configured")
+    if engine == LLM:
+        try:
+            if not settings.llm_base_url:
+                raise EngineUnavailable("no LLM provider is configured")
+            async with httpx2.AsyncClient() as client:
+                return await evaluate_llm(
+                    profile, job, identifiers, _config(settings), breaker(settings), client
+                )
+        except EngineUnavailable:
+            if settings.llm_fallback != RULES:
+                raise
     return evaluate_rules(profile, job, today)
 
 

@@ -24,10 +24,9 @@ from models.evaluation import Evaluation
 from models.settings import Settings
 from resolvers import events
 from resolvers.evaluations import engines
-from resolvers.evaluations.engines import EngineUnavailable, EvaluationFailed
 from resolvers.evaluations.inputs import load_jobs, load_subjects, prompt_input
 from resolvers.evaluations.requests import refresh_application_score
-from tasks.evaluation import EvaluationResult
+from tasks.evaluation import EngineUnavailable, EvaluationFailed, EvaluationResult
 
 logger = logging.getLogger("talentgraph.evaluations")
 
@@ -64,7 +63,7 @@ async def process_evaluation(
     try:
         outcome: EvaluationResult | str = await _run(factory, settings, claimed, today)
     except EvaluationFailed as exc:
-        outcome = str(exc) or "the engine's answer was not a valid evaluation"
+        outcome = exc.reason or "the engine's answer was not a valid evaluation"
     except (EngineUnavailable, Exception) as exc:
         if claimed.attempts < MAX_ATTEMPTS:
             raise Unfinished(str(exc)) from exc
@@ -152,7 +151,7 @@ async def _finish(
             "gaps": list(outcome.gaps),
             "criteria": [c.to_json() for c in outcome.criteria],
             "engine": outcome.engine,
-            "engine_version": outcome.engine_version[:100],
+            "engine_version": outcome.engine_version[:30],
             "usage": dict(outcome.usage) if outcome.usage is not None else None,
             "latency_ms": outcome.latency_ms,
             "failure_reason": None,
