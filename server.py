@@ -102,8 +102,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     rate_limiter: MemoryRateLimiter | RedisRateLimiter = (
         RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
     )
+    schema = build_schema(settings)
     graphql = TalentgraphGraphQL(
-        build_schema(settings),
+        schema,
         settings=settings,
         session_factory=session_factory,
         rate_limiter=rate_limiter,
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engine = engine
     app.state.session_factory = session_factory
     app.state.rate_limiter = rate_limiter
+    app.state.schema = schema
     app.state.external_idp = graphql.external
     app.state.worker = None  # the embedded task worker, while the lifespan runs
     return app

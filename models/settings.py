@@ -46,6 +46,10 @@ class Settings:
     max_directives: int = 20
     max_query_cost: int = 50_000
     max_query_fields: int = 250
+    max_document_bytes: int = 100_000  # the query text, apart from the body (variables)
+    max_string_literal: int = 20_000  # characters of a string literal in the query text
+    document_cache_bytes: int = 32 * 1024 * 1024  # each of the parse and validation caches
+    max_cached_document_bytes: int = 16 * 1024  # larger documents are not cached
     db_pool_size: int = 20
     db_max_overflow: int = 0
     gc_gen0_threshold: int = 50_000
@@ -120,6 +124,14 @@ class Settings:
             "max_tokens": config("MAX_TOKENS", cast=int, default=2000),
             "max_query_cost": config("MAX_QUERY_COST", cast=int, default=50_000),
             "max_query_fields": config("MAX_QUERY_FIELDS", cast=int, default=250),
+            "max_document_bytes": config("MAX_DOCUMENT_BYTES", cast=int, default=100_000),
+            "max_string_literal": config("MAX_STRING_LITERAL", cast=int, default=20_000),
+            "document_cache_bytes": config(
+                "DOCUMENT_CACHE_BYTES", cast=int, default=32 * 1024 * 1024
+            ),
+            "max_cached_document_bytes": config(
+                "MAX_CACHED_DOCUMENT_BYTES", cast=int, default=16 * 1024
+            ),
             "db_pool_size": config("DB_POOL_SIZE", cast=int, default=20),
             "db_max_overflow": config("DB_MAX_OVERFLOW", cast=int, default=0),
             "gc_gen0_threshold": config("GC_GEN0_THRESHOLD", cast=int, default=50_000),

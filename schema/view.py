@@ -228,6 +228,12 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
 ACK: UnsetType = UNSET  # acknowledge a WebSocket connection without a payload
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+# graphql-core's messages for variables and literals that do not coerce to their type
+USER_INPUT = re.compile(
+    r"^(Variable '\$\w+' (has invalid value|of required type .* was not provided)"
+    r"|Variable values are nested too deeply|Expected value of "
+    r"|(Value|Int|Float|String|Boolean|ID) cannot represent )"
+)
 
 
 def public_error(error: dict[str, Any]) -> None:
@@ -243,6 +249,8 @@ def public_error(error: dict[str, Any]) -> None:
     if "code" not in extensions:
         if message.startswith("Syntax Error") or message.startswith("Document contains more"):
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
+        elif USER_INPUT.match(message):
+            extensions["code"] = "BAD_USER_INPUT"  # a value the client sent does not fit its type
         elif error.get("path"):
             extensions["code"] = "BAD_REQUEST"
         else:
