@@ -18,7 +18,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from graphql import DocumentNode, GraphQLError, Node, StringValueNode, parse
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    Node,
+    OperationDefinitionNode,
+    StringValueNode,
+    parse,
+)
 from strawberry.extensions import SchemaExtension
 
 V = TypeVar("V")
@@ -105,6 +112,7 @@ def bad_input(message: str, **extensions: Any) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "BAD_USER_INPUT", **extensions})
 
 
+OPERATION_NAME_REQUIRED = "OPERATION_NAME_REQUIRED"
 UNSTORABLE = "Strings must not hold NUL characters or lone UTF-16 surrogates"
 
 
@@ -175,7 +183,15 @@ class DocumentGate(SchemaExtension):
             check_variables(context.variables)
             if context.operation_name is not None and not storable(context.operation_name):
                 raise bad_input(UNSTORABLE)
-            context.graphql_document = self.parse(query, context.parse_options)
+            document = self.parse(query, context.parse_options)
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if context.operation_name is None and len(operations) > 1:
+                # never guess: running the first one may run a mutation the client did not mean
+                raise GraphQLError(
+                    "The document holds several operations: name one in `operationName`",
+                    extensions={"code": OPERATION_NAME_REQUIRED},
+                )
+            context.graphql_document = document
         yield
 
     def parse(self, query: str, options: Mapping[str, Any]) -> DocumentNode:
