@@ -12,6 +12,10 @@ from starlette.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
 MIN_SECRET_BYTES = 32
+MIN_SECRET_SYMBOLS = 10  # distinct characters: "aaaa...a" or "abab...ab" are not secrets
+PRODUCTION = "production"
+DEVELOPMENT = "development"
+INTROSPECTION_MODES = ("true", "admin", "false")
 
 
 def _truthy(value: str) -> bool:
@@ -64,10 +68,22 @@ class Settings:
     broker_url: str = "stub://"
     log_level: str = "info"
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    # production: no GraphiQL, no introspection, a strong JWT_SECRET (see `from_env`)
+    environment: str = DEVELOPMENT
+    introspection: str = "true"  # "true", "admin" (signed-in admins only) or "false"
+    forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For is trusted; none by default
 
     def __post_init__(self) -> None:
         if self.jwt_secret and len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
             raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (HS256)")
+        if self.introspection not in INTROSPECTION_MODES:
+            raise ValueError(f"INTROSPECTION must be one of {', '.join(INTROSPECTION_MODES)}")
+        if self.environment not in (PRODUCTION, DEVELOPMENT):
+            raise ValueError(f"ENVIRONMENT must be {PRODUCTION} or {DEVELOPMENT}")
+
+    @property
+    def production(self) -> bool:
+        return self.environment == PRODUCTION
 
     @property
     def is_sqlite(self) -> bool:
@@ -100,6 +116,9 @@ class Settings:
         )
         jwt_secret = config("JWT_SECRET", default="") or ""
         storage_dir = config("STORAGE_DIR", default="")
+        postgres = async_url(database_url).startswith("postgresql")
+        environment = config("ENVIRONMENT", default=PRODUCTION if postgres else DEVELOPMENT)
+        production = environment.strip().lower() == PRODUCTION
         values: dict[str, object] = {
             "database_url": async_url(database_url),
             "jwt_secret": jwt_secret,
@@ -113,7 +132,7 @@ class Settings:
             ),
             "demo_password": config("DEMO_PASSWORD", default="talentgraph"),
             "seed_demo": _truthy(config("SEED_DEMO", default="true")),
-            "graphiql": _truthy(config("GRAPHIQL", default="true")),
+            "graphiql": _truthy(config("GRAPHIQL", default="false" if production else "true")),
             "graphiql_dir": Path(config("GRAPHIQL_DIR", default=str(ROOT / ".graphiql"))),
             "max_body_bytes": config("MAX_BODY_BYTES", cast=int, default=10 * 1024 * 1024),
             "storage_dir": Path(storage_dir) if storage_dir else None,
@@ -148,9 +167,16 @@ class Settings:
             "cors_origins": tuple(
                 o.strip() for o in config("CORS_ORIGINS", default="").split(",") if o.strip()
             ),
+            "environment": environment.strip().lower(),
+            "introspection": config("INTROSPECTION", default="false" if production else "true")
+            .strip()
+            .lower(),
+            "forwarded_allow_ips": config("FORWARDED_ALLOW_IPS", default="").strip(),
         }
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]
+        if settings.production and signs_tokens:
+            check_production_secret(settings.jwt_secret)
         if not settings.jwt_secret and (signs_tokens or settings.is_sqlite):
             settings = settings.with_secret(_embedded_secret(settings))
         return settings
@@ -159,6 +185,17 @@ class Settings:
         from dataclasses import replace
 
         return replace(self, jwt_secret=secret)
+
+
+def check_production_secret(secret: str) -> None:
+    """Production signs tokens with an operator's secret only: set, long and not repetitive."""
+    if not secret:
+        raise RuntimeError("JWT_SECRET must be set when ENVIRONMENT=production")
+    if len(secret.encode()) < MIN_SECRET_BYTES or len(set(secret)) < MIN_SECRET_SYMBOLS:
+        raise RuntimeError(
+            f"JWT_SECRET is weak: use at least {MIN_SECRET_BYTES} random bytes "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
 
 
 def async_url(url: str) -> str:

@@ -25,6 +25,7 @@ from models.settings import Settings
 from resolvers.errors import PublicError
 from schema.cost import QueryCostLimiter
 from schema.documents import CachedValidation, DocumentCaches, DocumentGate, DocumentLimits
+from schema.introspection import IntrospectionPolicy
 from schema.mutation import Mutation
 from schema.mutations.applications import HANDLERS as APPLICATION_HANDLERS
 from schema.mutations.documents import HANDLERS as DOCUMENT_HANDLERS
@@ -128,6 +129,7 @@ class SchemaLimits:
     max_cost: int
     max_fields: int
     documents: DocumentLimits
+    introspection: str  # "true", "admin" or "false"
 
     @classmethod
     def of(cls, settings: Settings | None) -> SchemaLimits:
@@ -145,6 +147,7 @@ class SchemaLimits:
                 cache_bytes=source.document_cache_bytes,
                 max_cached_document_bytes=source.max_cached_document_bytes,
             ),
+            introspection=source.introspection,
         )
 
 
@@ -162,6 +165,10 @@ def _build_schema(limits: SchemaLimits) -> TalentgraphSchema:
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
     )
     caches = DocumentCaches(limits.documents)
+    policy: list[Any] = []
+    if limits.introspection != "true":
+        admins_only = limits.introspection == "admin"
+        policy.append(lambda: IntrospectionPolicy(admins_only))
     built = TalentgraphSchema(
         query=Query,
         mutation=Mutation,
@@ -174,6 +181,7 @@ def _build_schema(limits: SchemaLimits) -> TalentgraphSchema:
             lambda: DocumentGate(caches),
             lambda: AddValidationRules(list(rules)),
             lambda: MaxDirectivesLimiter(limits.max_directives),
+            *policy,
             lambda: QueryCostLimiter(limits.max_cost, limits.max_fields),
             lambda: CachedValidation(caches, validate_document),
             PublicErrors,
