@@ -1,12 +1,11 @@
 """GraphQL over HTTP: media types, request bodies and request errors (issue 13, item 8).
 
-Three ways to answer, chosen from `Accept`:
-- `application/graphql-response+json` (the GraphQL-over-HTTP media type): request, parse
-  and validation errors are 4xx, without a `data` entry.
-- `application/json` asked for explicitly: every GraphQL error is a 200 with `errors`, as
-  the spec asks of legacy clients (an unreadable body included).
-- anything else acceptable (`*/*`, no header): `application/json`, 200 for parse and
-  validation errors as before, 400 for requests that are not GraphQL requests at all.
+Two ways to answer, chosen from `Accept`:
+- `application/graphql-response+json` (the GraphQL-over-HTTP media type): parse, validation
+  and variable errors are 400, without a `data` entry.
+- `application/json` (also for `*/*` or no `Accept`): 200 with `errors` for parse and
+  validation errors, as existing clients expect.
+Either way a request that is not a GraphQL request at all is a 4xx with a JSON error.
 
 A body this server cannot read (invalid UTF-8, not JSON, JSON that is not an object, nested
 deeper than MAX_JSON_DEPTH, numbers Python will not convert) is the client's mistake, never a
@@ -28,9 +27,8 @@ MAX_JSON_DEPTH = 64  # no variable of this schema nests anywhere near this deep
 
 
 class Mode(Enum):
-    GRAPHQL_RESPONSE = GRAPHQL_RESPONSE  # 4xx for request, parse and validation errors
-    JSON = JSON  # asked for by name: 200 with `errors` for every GraphQL error
-    DEFAULT = "default"  # application/json; 400 for unreadable requests
+    GRAPHQL_RESPONSE = GRAPHQL_RESPONSE  # 400 for parse, validation and variable errors
+    JSON = JSON  # 200 with `errors` for them
 
 
 STATE_KEY = "response_mode"  # where the view keeps the chosen mode in the request scope
@@ -40,6 +38,7 @@ CODES = {
     405: "METHOD_NOT_ALLOWED",
     406: "NOT_ACCEPTABLE",
     413: "PAYLOAD_TOO_LARGE",
+    404: "NOT_FOUND",
     415: "UNSUPPORTED_MEDIA_TYPE",
 }
 
@@ -55,7 +54,7 @@ class RequestError(HTTPException):
 def negotiate(accept: str | None) -> Mode | None:
     """The response mode `Accept` prefers; None when it accepts nothing we produce (406)."""
     if accept is None or not accept.strip():
-        return Mode.DEFAULT
+        return Mode.JSON
     ranked: list[tuple[float, int, Mode]] = []
     for position, part in enumerate(accept.split(",")):
         media, _, params = part.strip().partition(";")
@@ -63,8 +62,8 @@ def negotiate(accept: str | None) -> Mode | None:
         mode = {
             GRAPHQL_RESPONSE: Mode.GRAPHQL_RESPONSE,
             JSON: Mode.JSON,
-            "*/*": Mode.DEFAULT,
-            "application/*": Mode.DEFAULT,
+            "*/*": Mode.JSON,
+            "application/*": Mode.JSON,
         }.get(media.strip().lower())
         if mode is not None and quality > 0:
             ranked.append((-quality, position, mode))
@@ -139,10 +138,7 @@ def request_fields(data: Any) -> dict[str, Any]:
 
 
 def error_response(exc: HTTPException, mode: Mode) -> JSONResponse:
-    """A request error as a GraphQL response; explicit `application/json` gets a 200."""
-    status = exc.status_code
-    if mode is Mode.JSON and status == 400:
-        status = 200  # what the spec asks of `application/json` responses
+    """A request error as a GraphQL response without `data`."""
     body = {
         "errors": [
             {
@@ -152,4 +148,6 @@ def error_response(exc: HTTPException, mode: Mode) -> JSONResponse:
         ]
     }
     headers = exc.headers if isinstance(exc, RequestError) else {}
-    return JSONResponse(body, status_code=status, headers=headers, media_type=media_type(mode))
+    return JSONResponse(
+        body, status_code=exc.status_code, headers=headers, media_type=media_type(mode)
+    )

@@ -135,11 +135,11 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
         """Edge checks (media type, forgery, authentication, rate), then the GraphQL request."""
         scope = request.scope
         ide_page = request.method == "GET" and "query" not in request.query_params
-        mode = Mode.DEFAULT if ide_page else negotiate(request.headers.get("accept"))
+        mode = Mode.JSON if ide_page else negotiate(request.headers.get("accept"))
         if mode is None:
             return error_response(
                 RequestError(406, f"Accept {GRAPHQL_RESPONSE} or application/json"),
-                Mode.DEFAULT,
+                Mode.JSON,
             )
         scope.setdefault("state", {})[STATE_KEY] = mode
         refusal = forgery_refusal(request.method, request.headers)
@@ -259,7 +259,7 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
 
     async def get_sub_response(self, request: Any) -> Response:
         sub_response: Response = await super().get_sub_response(request)
-        mode = request.scope.get("state", {}).get(STATE_KEY, Mode.DEFAULT)
+        mode = request.scope.get("state", {}).get(STATE_KEY, Mode.JSON)
         sub_response.media_type = media_type(mode)
         request.scope["state"]["sub_response"] = sub_response
         return sub_response
@@ -325,11 +325,9 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
         state = request.scope.get("state", {})
         if result.errors and result.data is None and not any(e.path for e in result.errors):
             # the operation never ran: a request, parse, validation or variable error
-            mode = state.get(STATE_KEY, Mode.DEFAULT)
+            mode = state.get(STATE_KEY, Mode.JSON)
             codes = {(e.extensions or {}).get("code") for e in result.errors}
-            if mode is Mode.GRAPHQL_RESPONSE or (
-                mode is Mode.DEFAULT and OPERATION_NAME_REQUIRED in codes
-            ):
+            if mode is Mode.GRAPHQL_RESPONSE or (OPERATION_NAME_REQUIRED in codes):
                 response.pop("data", None)
                 state["sub_response"].status_code = 400
         return response

@@ -198,8 +198,8 @@ async def test_h03_graphql_response_json_makes_request_errors_400_without_data(c
     assert legacy.json()["errors"]
 
 
-async def test_h03_explicit_application_json_gets_request_errors_as_200_with_errors(client):
-    """What the spec asks of application/json responses (graphql-http audits D477, F5AF)."""
+async def test_h03_explicit_application_json_gets_request_errors_as_400(client):
+    """graphql-http 1.23 audits BCF8 and 476x: 400 for requests it cannot read."""
     # when
     unreadable = await client.post(
         "/graphql", content=b'{ "not a JSON', headers={**JSON, "accept": "application/json"}
@@ -209,5 +209,5 @@ async def test_h03_explicit_application_json_gets_request_errors_as_200_with_err
     )
     # then
     for response in (unreadable, typo):
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
