@@ -10,7 +10,7 @@ GRAPHIQL_DIR := .graphiql
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run worker test lint format schema graphiql bench-nested bench-upsert bench-cv clean help
+.PHONY: run worker test lint format schema graphiql http-audit bench-nested bench-upsert bench-cv clean help
 
 help:
 	@echo "make run     start the server (SQLite, demo data, GraphiQL at http://127.0.0.1:8000/graphql)"
@@ -46,13 +46,23 @@ $(GRAPHIQL_DIR)/.complete:
 
 graphiql: $(GRAPHIQL_DIR)/.complete
 
+# graphql-http, pinned by tests/http_audit/package-lock.json, for the GraphQL-over-HTTP audit
+# test; without npm that test is skipped (and says so).
+HTTP_AUDIT_DIR := tests/http_audit
+$(HTTP_AUDIT_DIR)/node_modules/.installed: $(HTTP_AUDIT_DIR)/package.json $(HTTP_AUDIT_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(HTTP_AUDIT_DIR) && npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else echo "npm not found: the graphql-http audit test will be skipped"; fi
+
+http-audit: $(HTTP_AUDIT_DIR)/node_modules/.installed
+
 run: $(VENV)/.synced graphiql
 	$(PY) server.py serve
 
 worker: $(VENV)/.synced
 	$(PY) server.py worker
 
-test: $(VENV)/.synced graphiql
+test: $(VENV)/.synced graphiql http-audit
 	$(PY) -m pytest
 
 lint: $(VENV)/.synced

@@ -103,8 +103,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     rate_limiter: MemoryRateLimiter | RedisRateLimiter = (
         RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
     )
+    schema = build_schema(settings)
     graphql = TalentgraphGraphQL(
-        build_schema(settings),
+        schema,
         settings=settings,
         session_factory=session_factory,
         rate_limiter=rate_limiter,
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engine = engine
     app.state.session_factory = session_factory
     app.state.rate_limiter = rate_limiter
+    app.state.schema = schema
     app.state.external_idp = graphql.external
     app.state.worker = None  # the embedded task worker, while the lifespan runs
     return app
@@ -299,16 +301,43 @@ def group_restart() -> Restart:
     return Restart(requeues=index == "0", before=datetime.fromisoformat(started))
 
 
-def _serve_one(host: str, port: int, log_level: str, access_log: bool) -> None:
+def uvicorn_config(
+    app: Any, log_level: str, access_log: bool, forwarded_allow_ips: str, factory: bool = True
+) -> Any:
+    """uvicorn's settings: `X-Forwarded-For` is believed only from `FORWARDED_ALLOW_IPS`.
+
+    uvicorn itself trusts loopback by default, so anything on the same host (a sidecar,
+    another tenant's process) could claim any client address and dodge per-address limits.
+    """
     import uvicorn
 
-    config = uvicorn.Config(
-        "server:create_app", factory=True, log_level=log_level, access_log=access_log
+    return uvicorn.Config(
+        app,
+        factory=factory,
+        log_level=log_level,
+        access_log=access_log,
+        proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=forwarded_allow_ips or [],
     )
+
+
+def _serve_one(
+    host: str, port: int, log_level: str, access_log: bool, forwarded_allow_ips: str = ""
+) -> None:
+    import uvicorn
+
+    config = uvicorn_config("server:create_app", log_level, access_log, forwarded_allow_ips)
     uvicorn.Server(config).run(sockets=[_bind(host, port)])
 
 
-def serve(host: str, port: int, workers: int, log_level: str, access_log: bool = True) -> int:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str,
+    access_log: bool = True,
+    forwarded_allow_ips: str = "",
+) -> int:
     """Run `workers` API processes on one port.
 
     uvicorn's own `--workers` shares one listening socket, and whichever process wakes first
@@ -317,11 +346,14 @@ def serve(host: str, port: int, workers: int, log_level: str, access_log: bool =
     that dies stops the whole group, so the process manager restarts it cleanly.
     """
     if workers <= 1:
-        _serve_one(host, port, log_level, access_log)
+        _serve_one(host, port, log_level, access_log, forwarded_allow_ips)
         return 0
     spawn = multiprocessing.get_context("spawn")
     processes = [
-        spawn.Process(target=_serve_one, args=(host, port, log_level, access_log))
+        spawn.Process(
+            target=_serve_one,
+            args=(host, port, log_level, access_log, forwarded_allow_ips),
+        )
         for _ in range(workers)
     ]
     started = datetime.now(UTC).isoformat()
@@ -461,7 +493,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         workers = getattr(args, "workers", None) or settings.workers
         print(f"Talentgraph on http://{host}:{port}/graphql ({workers} process(es))")
         access_log = not getattr(args, "no_access_log", False)
-        return serve(host, port, workers, settings.log_level, access_log)
+        return serve(
+            host, port, workers, settings.log_level, access_log, settings.forwarded_allow_ips
+        )
     return 0
 
 

@@ -19,6 +19,7 @@ from loaders.base import Loader
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_CURSOR_LENGTH = 512  # the longest cursor this server writes is well under this
 
 
 class InvalidCursorError(ValueError):
@@ -63,6 +64,9 @@ def encode_cursor(tag: str, row: Any, order: Sequence[OrderColumn]) -> str:
 
 
 def decode_cursor(tag: str, cursor: str, order: Sequence[OrderColumn]) -> list[Any]:
+    """The order values a cursor holds; anything this server did not write is refused."""
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise InvalidCursorError(f"at most {MAX_CURSOR_LENGTH} characters are allowed")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -70,22 +74,38 @@ def decode_cursor(tag: str, cursor: str, order: Sequence[OrderColumn]) -> list[A
         raise InvalidCursorError("invalid cursor") from exc
     if not isinstance(payload, list) or len(payload) != len(order) + 1 or payload[0] != tag:
         raise InvalidCursorError("cursor does not belong to this list or order")
-    values: list[Any] = []
     try:
-        for o, raw_value in zip(order, payload[1:], strict=True):
-            if o.kind is datetime:
-                values.append(datetime.fromisoformat(raw_value))
-            elif o.kind is uuid.UUID:
-                values.append(uuid.UUID(hex=raw_value))
-            elif o.kind is str:
-                if not isinstance(raw_value, str):
-                    raise TypeError
-                values.append(raw_value)
-            else:
-                values.append(o.kind(raw_value))
+        return [_decode_value(o.kind, raw) for o, raw in zip(order, payload[1:], strict=True)]
     except (TypeError, ValueError) as exc:
         raise InvalidCursorError("invalid cursor") from exc
-    return values
+
+
+def _decode_value(kind: type, raw: Any) -> Any:
+    """One order value, of exactly the JSON type `_encode_value` writes for its kind."""
+    if kind is datetime:
+        value = datetime.fromisoformat(_text(raw))
+        if value.tzinfo is None:  # this server writes aware times only
+            raise ValueError("cursor time without offset")
+        return value
+    if kind is uuid.UUID:
+        return uuid.UUID(hex=_text(raw))
+    if kind is str:
+        return _text(raw)
+    if kind is NullsLast:
+        return NullsLast(raw)
+    if type(raw) is not kind:  # numbers: int cursors hold ints, never floats or bools
+        raise TypeError(f"cursor value is not {kind.__name__}")
+    return raw
+
+
+def _text(raw: Any) -> str:
+    if not isinstance(raw, str) or "\x00" in raw:
+        raise TypeError("cursor value is not text the database can compare")
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates
+        raise ValueError("cursor value is not text the database can compare") from exc
+    return raw
 
 
 def after_clause(
@@ -176,6 +196,6 @@ class NullsLast(float):
     def __new__(cls, value: object = None) -> NullsLast:
         if value is None:
             return super().__new__(cls, -1.0)
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise TypeError("not a score")
         return super().__new__(cls, value)

@@ -12,6 +12,10 @@ from starlette.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
 MIN_SECRET_BYTES = 32
+MIN_SECRET_SYMBOLS = 10  # distinct characters: "aaaa...a" or "abab...ab" are not secrets
+PRODUCTION = "production"
+DEVELOPMENT = "development"
+INTROSPECTION_MODES = ("true", "admin", "false")
 
 
 def _truthy(value: str) -> bool:
@@ -46,6 +50,10 @@ class Settings:
     max_directives: int = 20
     max_query_cost: int = 50_000
     max_query_fields: int = 250
+    max_document_bytes: int = 100_000  # the query text, apart from the body (variables)
+    max_string_literal: int = 20_000  # characters of a string literal in the query text
+    document_cache_bytes: int = 32 * 1024 * 1024  # each of the parse and validation caches
+    max_cached_document_bytes: int = 16 * 1024  # larger documents are not cached
     db_pool_size: int = 20
     db_max_overflow: int = 0
     gc_gen0_threshold: int = 50_000
@@ -68,10 +76,22 @@ class Settings:
     llm_fallback: str | None = None  # "rules": answer with the rules engine while the LLM is down
     llm_breaker_failures: int = 5  # consecutive failures that open the circuit
     llm_breaker_cooldown: float = 30.0  # seconds before a half-open probe
+    # production: no GraphiQL, no introspection, a strong JWT_SECRET (see `from_env`)
+    environment: str = DEVELOPMENT
+    introspection: str = "true"  # "true", "admin" (signed-in admins only) or "false"
+    forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For is trusted; none by default
 
     def __post_init__(self) -> None:
         if self.jwt_secret and len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
             raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (HS256)")
+        if self.introspection not in INTROSPECTION_MODES:
+            raise ValueError(f"INTROSPECTION must be one of {', '.join(INTROSPECTION_MODES)}")
+        if self.environment not in (PRODUCTION, DEVELOPMENT):
+            raise ValueError(f"ENVIRONMENT must be {PRODUCTION} or {DEVELOPMENT}")
+
+    @property
+    def production(self) -> bool:
+        return self.environment == PRODUCTION
 
     @property
     def is_sqlite(self) -> bool:
@@ -104,6 +124,9 @@ class Settings:
         )
         jwt_secret = config("JWT_SECRET", default="") or ""
         storage_dir = config("STORAGE_DIR", default="")
+        postgres = async_url(database_url).startswith("postgresql")
+        environment = config("ENVIRONMENT", default=PRODUCTION if postgres else DEVELOPMENT)
+        production = environment.strip().lower() == PRODUCTION
         values: dict[str, object] = {
             "database_url": async_url(database_url),
             "jwt_secret": jwt_secret,
@@ -117,7 +140,7 @@ class Settings:
             ),
             "demo_password": config("DEMO_PASSWORD", default="talentgraph"),
             "seed_demo": _truthy(config("SEED_DEMO", default="true")),
-            "graphiql": _truthy(config("GRAPHIQL", default="true")),
+            "graphiql": _truthy(config("GRAPHIQL", default="false" if production else "true")),
             "graphiql_dir": Path(config("GRAPHIQL_DIR", default=str(ROOT / ".graphiql"))),
             "max_body_bytes": config("MAX_BODY_BYTES", cast=int, default=10 * 1024 * 1024),
             "storage_dir": Path(storage_dir) if storage_dir else None,
@@ -128,6 +151,14 @@ class Settings:
             "max_tokens": config("MAX_TOKENS", cast=int, default=2000),
             "max_query_cost": config("MAX_QUERY_COST", cast=int, default=50_000),
             "max_query_fields": config("MAX_QUERY_FIELDS", cast=int, default=250),
+            "max_document_bytes": config("MAX_DOCUMENT_BYTES", cast=int, default=100_000),
+            "max_string_literal": config("MAX_STRING_LITERAL", cast=int, default=20_000),
+            "document_cache_bytes": config(
+                "DOCUMENT_CACHE_BYTES", cast=int, default=32 * 1024 * 1024
+            ),
+            "max_cached_document_bytes": config(
+                "MAX_CACHED_DOCUMENT_BYTES", cast=int, default=16 * 1024
+            ),
             "db_pool_size": config("DB_POOL_SIZE", cast=int, default=20),
             "db_max_overflow": config("DB_MAX_OVERFLOW", cast=int, default=0),
             "gc_gen0_threshold": config("GC_GEN0_THRESHOLD", cast=int, default=50_000),
@@ -151,9 +182,16 @@ class Settings:
             "llm_fallback": config("LLM_FALLBACK", default="") or None,
             "llm_breaker_failures": config("LLM_BREAKER_FAILURES", cast=int, default=5),
             "llm_breaker_cooldown": config("LLM_BREAKER_COOLDOWN", cast=float, default=30.0),
+            "environment": environment.strip().lower(),
+            "introspection": config("INTROSPECTION", default="false" if production else "true")
+            .strip()
+            .lower(),
+            "forwarded_allow_ips": config("FORWARDED_ALLOW_IPS", default="").strip(),
         }
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]
+        if settings.production and signs_tokens:
+            check_production_secret(settings.jwt_secret)
         if not settings.jwt_secret and (signs_tokens or settings.is_sqlite):
             settings = settings.with_secret(_embedded_secret(settings))
         return settings
@@ -162,6 +200,17 @@ class Settings:
         from dataclasses import replace
 
         return replace(self, jwt_secret=secret)
+
+
+def check_production_secret(secret: str) -> None:
+    """Production signs tokens with an operator's secret only: set, long and not repetitive."""
+    if not secret:
+        raise RuntimeError("JWT_SECRET must be set when ENVIRONMENT=production")
+    if len(secret.encode()) < MIN_SECRET_BYTES or len(set(secret)) < MIN_SECRET_SYMBOLS:
+        raise RuntimeError(
+            f"JWT_SECRET is weak: use at least {MIN_SECRET_BYTES} random bytes "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+        )
 
 
 def async_url(url: str) -> str:

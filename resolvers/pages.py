@@ -26,6 +26,8 @@ from resolvers.errors import BadUserInputError
 T = TypeVar("T")
 
 MAX_FILTER_VALUES = 20
+MAX_SEARCH_LENGTH = 200  # characters of search text and locations in filters
+MAX_NAME_LENGTH = 100  # characters of a skill name or an exact-match name in filters
 
 
 class OrderDirection(StrEnum):
@@ -60,6 +62,18 @@ def bounded(values: Sequence[Any] | None, field: str) -> tuple[Any, ...]:
     if len(values) > MAX_FILTER_VALUES:
         raise BadUserInputError(f"at most {MAX_FILTER_VALUES} values are allowed", field=field)
     return tuple(values)
+
+
+def bounded_text(value: str | None, limit: int, field: str) -> str | None:
+    """Free text a list is filtered by: longer text is refused before it reaches SQL."""
+    if value is not None and len(value) > limit:
+        raise BadUserInputError(f"at most {limit} characters are allowed", field=field)
+    return value
+
+
+def bounded_texts(values: Sequence[str] | None, limit: int, field: str) -> tuple[str, ...]:
+    """A list of free-text values: at most `MAX_FILTER_VALUES`, each at most `limit` long."""
+    return tuple(bounded_text(v, limit, field) or "" for v in bounded(values, field))
 
 
 async def fetch_page(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import strawberry
@@ -13,21 +15,23 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import validate_document
 
 from models.settings import Settings
 from resolvers.errors import PublicError
 from schema.cost import QueryCostLimiter
+from schema.documents import CachedValidation, DocumentCaches, DocumentGate, DocumentLimits
+from schema.introspection import IntrospectionPolicy
 from schema.mutation import Mutation
 from schema.mutations.applications import HANDLERS as APPLICATION_HANDLERS
 from schema.mutations.documents import HANDLERS as DOCUMENT_HANDLERS
 from schema.mutations.evaluations import HANDLERS as EVALUATION_HANDLERS
 from schema.query import Query
+from schema.scalars import SCALAR_OVERRIDES
 from schema.subscription import Subscription
 from schema.types.errors import EXCEPTION_HANDLERS
 
@@ -94,16 +98,6 @@ class MaxDirectivesLimiter(SchemaExtension):
         yield
 
 
-class CachedValidation(ValidationCache):
-    """ValidationCache that leaves a document alone when a limiter already rejected it."""
-
-    def on_validate(self) -> Iterator[None]:
-        if self.execution_context.pre_execution_errors:
-            yield
-            return
-        yield from super().on_validate()
-
-
 class _DirectiveCounter(Visitor):
     def __init__(self) -> None:
         super().__init__()
@@ -118,25 +112,65 @@ class TalentgraphSchema(strawberry.Schema):
     logs with typos. Client errors are the client's business (DEBUG); unexpected ones are
     logged once, with the request id, by `PublicErrors` when it masks them."""
 
+    document_caches: DocumentCaches
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         for error in errors:
             logger.debug("client error: %s", error.message)
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    max_depth = settings.max_query_depth if settings else Settings.max_query_depth
-    max_aliases = settings.max_aliases if settings else Settings.max_aliases
-    max_tokens = settings.max_tokens if settings else Settings.max_tokens
-    max_directives = settings.max_directives if settings else Settings.max_directives
-    max_cost = settings.max_query_cost if settings else Settings.max_query_cost
-    max_fields = settings.max_query_fields if settings else Settings.max_query_fields
-    # Rule classes are built once: the validation cache keys on them, and limiter extensions
-    # built per request would make fresh classes (and a cache miss) on every request.
+@dataclass(frozen=True)
+class SchemaLimits:
+    """The settings a schema is built from: equal limits share one schema (and its caches)."""
+
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    max_directives: int
+    max_cost: int
+    max_fields: int
+    documents: DocumentLimits
+    introspection: str  # "true", "admin" or "false"
+
+    @classmethod
+    def of(cls, settings: Settings | None) -> SchemaLimits:
+        source: Settings | type[Settings] = settings or Settings  # class: the defaults
+        return cls(
+            max_depth=source.max_query_depth,
+            max_aliases=source.max_aliases,
+            max_tokens=source.max_tokens,
+            max_directives=source.max_directives,
+            max_cost=source.max_query_cost,
+            max_fields=source.max_query_fields,
+            documents=DocumentLimits(
+                max_document_bytes=source.max_document_bytes,
+                max_string_literal=source.max_string_literal,
+                cache_bytes=source.document_cache_bytes,
+                max_cached_document_bytes=source.max_cached_document_bytes,
+            ),
+            introspection=source.introspection,
+        )
+
+
+def build_schema(settings: Settings | None = None) -> TalentgraphSchema:
+    """The schema for these settings; built once per distinct set of limits."""
+    return _build_schema(SchemaLimits.of(settings))
+
+
+@cache
+def _build_schema(limits: SchemaLimits) -> TalentgraphSchema:
+    # Rule classes are built once: the validation cache holds results for these rules, and
+    # limiter extensions built per request would make fresh classes on every request.
     rules = (
-        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
     )
-    return TalentgraphSchema(
+    caches = DocumentCaches(limits.documents)
+    policy: list[Any] = []
+    if limits.introspection != "true":
+        admins_only = limits.introspection == "admin"
+        policy.append(lambda: IntrospectionPolicy(admins_only))
+    built = TalentgraphSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -147,16 +181,20 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             *DOCUMENT_HANDLERS,
             *EVALUATION_HANDLERS,
         ),
+        scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
-            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+            lambda: DocumentGate(caches),
             lambda: AddValidationRules(list(rules)),
-            lambda: MaxDirectivesLimiter(max_directives),
-            lambda: QueryCostLimiter(max_cost, max_fields),
-            lambda: ParserCache(maxsize=256),
-            lambda: CachedValidation(maxsize=256),
+            lambda: MaxDirectivesLimiter(limits.max_directives),
+            *policy,
+            lambda: QueryCostLimiter(limits.max_cost, limits.max_fields),
+            lambda: CachedValidation(caches, validate_document),
             PublicErrors,
         ],
     )
+    built.document_caches = caches
+    return built
 
 
 schema = build_schema()

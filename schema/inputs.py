@@ -14,7 +14,13 @@ from resolvers.audit import AuditFilter
 from resolvers.candidates import CandidateFilter, CandidateOrderField
 from resolvers.errors import BadUserInputError
 from resolvers.jobs import JobFilter, JobOrderField
-from resolvers.pages import OrderDirection
+from resolvers.pages import (
+    MAX_NAME_LENGTH,
+    MAX_SEARCH_LENGTH,
+    OrderDirection,
+    bounded_text,
+    bounded_texts,
+)
 
 strawberry.enum(CandidateOrderField, description="Sort key of `candidates`; ties break on id.")
 strawberry.enum(JobOrderField, description="Sort key of `jobs`.")
@@ -44,13 +50,17 @@ class CandidateFilterInput:
     search: str | None = strawberry.field(
         default=None,
         description="Case-insensitive text in name, headline or skill names (and email where "
-        "the viewer may see it).",
+        f"the viewer may see it); at most {MAX_SEARCH_LENGTH} characters.",
     )
     skills: list[str] | None = strawberry.field(
-        default=None, description="Canonical skill names the candidate must ALL have (max 20)."
+        default=None,
+        description="Canonical skill names the candidate must ALL have (max 20, each at most "
+        f"{MAX_NAME_LENGTH} characters).",
     )
     location: str | None = strawberry.field(
-        default=None, description="Case-insensitive text in the location."
+        default=None,
+        description=f"Case-insensitive text in the location; at most {MAX_SEARCH_LENGTH} "
+        "characters.",
     )
     source: CandidateSource | None = strawberry.field(
         default=None, description="Only candidates from this source."
@@ -61,9 +71,9 @@ class CandidateFilterInput:
 
     def to_filter(self) -> CandidateFilter:
         return CandidateFilter(
-            search=self.search,
-            skills=tuple(self.skills or ()),
-            location=self.location,
+            search=bounded_text(self.search, MAX_SEARCH_LENGTH, "filter.search"),
+            skills=bounded_texts(self.skills, MAX_NAME_LENGTH, "filter.skills"),
+            location=bounded_text(self.location, MAX_SEARCH_LENGTH, "filter.location"),
             source=self.source,
             updated_since=self.updated_since,
         )
@@ -85,13 +95,19 @@ class JobFilterInput:
         default=None, description="Any of these statuses."
     )
     search: str | None = strawberry.field(
-        default=None, description="Case-insensitive text in title or description."
+        default=None,
+        description="Case-insensitive text in title or description; at most "
+        f"{MAX_SEARCH_LENGTH} characters.",
     )
     skills: list[str] | None = strawberry.field(
-        default=None, description="Canonical skill names the job must ALL ask for (max 20)."
+        default=None,
+        description="Canonical skill names the job must ALL ask for (max 20, each at most "
+        f"{MAX_NAME_LENGTH} characters).",
     )
     location: str | None = strawberry.field(
-        default=None, description="Case-insensitive text in the location."
+        default=None,
+        description=f"Case-insensitive text in the location; at most {MAX_SEARCH_LENGTH} "
+        "characters.",
     )
     employment_type: list[EmploymentType] | None = strawberry.field(
         default=None, description="Any of these contract forms."
@@ -110,9 +126,9 @@ class JobFilterInput:
     def to_filter(self) -> JobFilter:
         return JobFilter(
             status=tuple(self.status or ()),
-            search=self.search,
-            skills=tuple(self.skills or ()),
-            location=self.location,
+            search=bounded_text(self.search, MAX_SEARCH_LENGTH, "filter.search"),
+            skills=bounded_texts(self.skills, MAX_NAME_LENGTH, "filter.skills"),
+            location=bounded_text(self.location, MAX_SEARCH_LENGTH, "filter.location"),
             employment_type=tuple(self.employment_type or ()),
             remote=self.remote,
             salary_at_least=self.salary_at_least,
@@ -163,9 +179,15 @@ class ApplicationOrderInput:
 
 @strawberry.input(description="Filters of `auditLog`; all given conditions must hold.")
 class AuditLogFilterInput:
-    action: str | None = strawberry.field(default=None, description="Exact action name.")
-    entity_type: str | None = strawberry.field(default=None, description="Exact entity type.")
-    entity_id: str | None = strawberry.field(default=None, description="Exact entity id.")
+    action: str | None = strawberry.field(
+        default=None, description=f"Exact action name (at most {MAX_NAME_LENGTH} characters)."
+    )
+    entity_type: str | None = strawberry.field(
+        default=None, description=f"Exact entity type (at most {MAX_NAME_LENGTH} characters)."
+    )
+    entity_id: str | None = strawberry.field(
+        default=None, description=f"Exact entity id (at most {MAX_NAME_LENGTH} characters)."
+    )
     actor_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only entries of this user."
     )
@@ -175,9 +197,9 @@ class AuditLogFilterInput:
 
     def to_filter(self) -> AuditFilter:
         return AuditFilter(
-            action=self.action,
-            entity_type=self.entity_type,
-            entity_id=self.entity_id,
+            action=bounded_text(self.action, MAX_NAME_LENGTH, "filter.action"),
+            entity_type=bounded_text(self.entity_type, MAX_NAME_LENGTH, "filter.entityType"),
+            entity_id=bounded_text(self.entity_id, MAX_NAME_LENGTH, "filter.entityId"),
             actor_id=parse_id(self.actor_id, "filter.actorId"),
             since=self.since,
         )

@@ -9,12 +9,13 @@ of them with 500. Browsers may send multipart forms cross-site without a CORS pr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from cross_web import FormData, HTTPException, StarletteRequestAdapter
 from starlette.datastructures import UploadFile
+
+from schema.http import decode_json
 
 # no mutation takes more than one file; the form parser stops at these counts
 MAX_FILES = 1
@@ -58,10 +59,7 @@ def _json_field(form: Any, name: str) -> Any:
     value = values[0]
     if not isinstance(value, str):
         raise _bad(f"`{name}` must be a form field holding JSON, not a file")
-    try:
-        return json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise _bad(f"`{name}` is not valid JSON") from exc
+    return decode_json(value, f"`{name}`")
 
 
 def _slot(operations: Any, path: str) -> tuple[Any, Any]:

@@ -6,11 +6,12 @@ from typing import Annotated
 
 import strawberry
 
-from loaders.pagination import PageArgs
+from loaders.pagination import MAX_CURSOR_LENGTH, PageArgs
 from models.enums import ApplyMode
 from resolvers import applications, audit, candidates, jobs, skills
 from resolvers.context import Context
 from resolvers.evaluations import reads as evaluation_reads
+from resolvers.pages import MAX_SEARCH_LENGTH, bounded_text
 from resolvers.upserts import imports_api
 from schema.inputs import (
     ApplicationFilterInput,
@@ -37,7 +38,12 @@ Info = strawberry.Info[Context, None]
 First = Annotated[
     int | None, strawberry.argument(description="Page size: default 20, at most 100.")
 ]
-After = Annotated[str | None, strawberry.argument(description="`endCursor` of the previous page.")]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description=f"`endCursor` of the previous page (at most {MAX_CURSOR_LENGTH} characters)."
+    ),
+]
 IdArg = Annotated[strawberry.ID, strawberry.argument(description="UUID of the object.")]
 
 
@@ -223,11 +229,16 @@ class Query:
         self,
         info: Info,
         search: Annotated[
-            str | None, strawberry.argument(description="Case-insensitive text in the name.")
+            str | None,
+            strawberry.argument(
+                description="Case-insensitive text in the name; at most "
+                f"{MAX_SEARCH_LENGTH} characters."
+            ),
         ] = None,
         first: First = None,
     ) -> list[SkillType]:
-        rows = await skills.search_skills(info.context, search, first)
+        text = bounded_text(search, MAX_SEARCH_LENGTH, "search")
+        rows = await skills.search_skills(info.context, text, first)
         return [SkillType.from_model(r) for r in rows]
 
     @strawberry.field(

@@ -7,13 +7,18 @@ import re
 from pathlib import Path
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from loaders.policy import ANONYMOUS, Viewer
@@ -25,6 +30,18 @@ from resolvers.context import Context
 from resolvers.errors import AuthenticationError, MalformedAuthorizationError
 from resolvers.external_idp import ExternalIdentityProvider
 from resolvers.ratelimit import Limit, RateLimiter, retry_after_header
+from schema.documents import OPERATION_NAME_REQUIRED
+from schema.http import (
+    GRAPHQL_RESPONSE,
+    STATE_KEY,
+    Mode,
+    RequestError,
+    decode_json,
+    error_response,
+    media_type,
+    negotiate,
+    request_fields,
+)
 from schema.multipart import (
     FORM_STATE,
     LimitedFormAdapter,
@@ -103,67 +120,155 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
                 )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            request = Request(scope)
-            refusal = forgery_refusal(request.method, request.headers)
-            if refusal is not None:
-                response = JSONResponse(
-                    {
-                        "errors": [
-                            {"message": refusal, "extensions": {"code": "PREFLIGHT_REQUIRED"}}
-                        ]
-                    },
-                    status_code=400,
-                )
-                await response(scope, receive, send)
-                return
-            try:
-                viewer = await authenticate(
-                    self.settings,
-                    self.session_factory,
-                    request.headers.get("authorization"),
-                    self.external,
-                )
-            except AuthenticationError as exc:
-                reason = (
-                    "invalid_request"
-                    if isinstance(exc, MalformedAuthorizationError)
-                    else "invalid_token"
-                )
-                response = JSONResponse(
-                    {"errors": [{"message": exc.message, "extensions": exc.extensions}]},
-                    status_code=401,
-                    headers={"WWW-Authenticate": f'Bearer error="{reason}"'},
-                )
-                await response(scope, receive, send)
-                return
-            scope.setdefault("state", {})["viewer"] = viewer
-            wait = await self._over_limit(viewer, request)
-            if wait is not None:
-                seconds = retry_after_header(wait)
-                response = JSONResponse(
-                    {
-                        "errors": [
-                            {
-                                "message": "Too many requests; try again later",
-                                "extensions": {
-                                    "code": "RATE_LIMITED",
-                                    "retryAfterSeconds": int(seconds),
-                                },
-                            }
-                        ]
-                    },
-                    status_code=429,
-                    headers={"Retry-After": seconds},
-                )
-                await response(scope, receive, send)
-                return
-        try:
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self._http(Request(scope, receive))
         finally:
             form = scope.get("state", {}).pop(FORM_STATE, None)
             if form is not None:
                 await form.close()  # the uploaded files' temporary files
+        await response(scope, receive, send)
+
+    async def _http(self, request: Request) -> Response:
+        """Edge checks (media type, forgery, authentication, rate), then the GraphQL request."""
+        scope = request.scope
+        ide_page = request.method == "GET" and "query" not in request.query_params
+        mode = Mode.JSON if ide_page else negotiate(request.headers.get("accept"))
+        if mode is None:
+            return error_response(
+                RequestError(406, f"Accept {GRAPHQL_RESPONSE} or application/json"),
+                Mode.JSON,
+            )
+        scope.setdefault("state", {})[STATE_KEY] = mode
+        refusal = forgery_refusal(request.method, request.headers)
+        if refusal is not None:
+            return JSONResponse(
+                {"errors": [{"message": refusal, "extensions": {"code": "PREFLIGHT_REQUIRED"}}]},
+                status_code=400,
+            )
+        try:
+            viewer = await authenticate(
+                self.settings,
+                self.session_factory,
+                request.headers.get("authorization"),
+                self.external,
+            )
+        except AuthenticationError as exc:
+            reason = (
+                "invalid_request"
+                if isinstance(exc, MalformedAuthorizationError)
+                else "invalid_token"
+            )
+            return JSONResponse(
+                {"errors": [{"message": exc.message, "extensions": exc.extensions}]},
+                status_code=401,
+                headers={"WWW-Authenticate": f'Bearer error="{reason}"'},
+            )
+        scope.setdefault("state", {})["viewer"] = viewer
+        wait = await self._over_limit(viewer, request)
+        if wait is not None:
+            seconds = retry_after_header(wait)
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "Too many requests; try again later",
+                            "extensions": {
+                                "code": "RATE_LIMITED",
+                                "retryAfterSeconds": int(seconds),
+                            },
+                        }
+                    ]
+                },
+                status_code=429,
+                headers={"Retry-After": seconds},
+            )
+        try:
+            response: Response = await self.run(request)
+        except HTTPException as exc:
+            return error_response(exc, mode)
+        return response
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json(data)
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        values = dict(params)
+        for name in ("variables", "extensions"):
+            if values.get(name):
+                values[name] = decode_json(values[name], f"`{name}`")
+        return values
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+        """The GraphQL request of a GET, a JSON POST or a multipart POST (uploads)."""
+        if request.method == "GET":
+            data: Any = self.parse_query_params(request.query_params)
+        else:
+            content_type, _ = parse_content_type(request.content_type or "")
+            if content_type == "application/json":
+                data = decode_json(await request.get_body())
+            elif content_type == "multipart/form-data":
+                data = await self.parse_multipart(request)
+            else:
+                raise RequestError(
+                    415, "Send `application/json` (or `multipart/form-data` for uploads)"
+                )
+        fields = request_fields(data)
+        return GraphQLRequestData(
+            query=fields.get("query"),
+            variables=fields.get("variables"),
+            operation_name=fields.get("operationName"),
+            extensions=fields.get("extensions"),
+        )
+
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Queries over GET, queries and mutations over POST; subscriptions use WebSockets."""
+        get = request_adapter.method == "GET"
+        allowed = {OperationType.QUERY} if get else {OperationType.QUERY, OperationType.MUTATION}
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as exc:
+            raise RequestError(400, exc.as_http_error_reason()) from exc
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is OperationType.MUTATION:
+                reason = exc.as_http_error_reason("GET")
+                raise RequestError(405, reason, headers={"Allow": "POST"}) from exc
+            raise RequestError(
+                400, "Subscriptions are served over WebSocket (graphql-transport-ws) only"
+            ) from exc
+        except MissingQueryError as exc:
+            raise RequestError(400, "No GraphQL query found in the request") from exc
+
+    async def get_sub_response(self, request: Any) -> Response:
+        sub_response: Response = await super().get_sub_response(request)
+        mode = request.scope.get("state", {}).get(STATE_KEY, Mode.JSON)
+        sub_response.media_type = media_type(mode)
+        request.scope["state"]["sub_response"] = sub_response
+        return sub_response
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response: Response = super().create_response(response_data, sub_response)
+        if sub_response.media_type == GRAPHQL_RESPONSE:
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+        return response
 
     async def _over_limit(self, viewer: Viewer, request: Request) -> float | None:
         """Requests per minute of a user, or of a client address when anonymous."""
@@ -217,6 +322,14 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
         response = await super().process_result(request, result)
         for error in response.get("errors") or []:
             public_error(error)  # type: ignore[arg-type]
+        state = request.scope.get("state", {})
+        if result.errors and result.data is None and not any(e.path for e in result.errors):
+            # the operation never ran: a request, parse, validation or variable error
+            mode = state.get(STATE_KEY, Mode.JSON)
+            codes = {(e.extensions or {}).get("code") for e in result.errors}
+            if mode is Mode.GRAPHQL_RESPONSE or (OPERATION_NAME_REQUIRED in codes):
+                response.pop("data", None)
+                state["sub_response"].status_code = 400
         return response
 
     async def render_graphql_ide(self, request: Any) -> Response:
@@ -228,6 +341,12 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
 ACK: UnsetType = UNSET  # acknowledge a WebSocket connection without a payload
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+# graphql-core's messages for variables and literals that do not coerce to their type
+USER_INPUT = re.compile(
+    r"^(Variable '\$\w+' (has invalid value|of required type .* was not provided)"
+    r"|Variable values are nested too deeply|Expected value of "
+    r"|(Value|Int|Float|String|Boolean|ID) cannot represent )"
+)
 
 
 def public_error(error: dict[str, Any]) -> None:
@@ -243,6 +362,8 @@ def public_error(error: dict[str, Any]) -> None:
     if "code" not in extensions:
         if message.startswith("Syntax Error") or message.startswith("Document contains more"):
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
+        elif USER_INPUT.match(message):
+            extensions["code"] = "BAD_USER_INPUT"  # a value the client sent does not fit its type
         elif error.get("path"):
             extensions["code"] = "BAD_REQUEST"
         else:

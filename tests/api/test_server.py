@@ -159,7 +159,9 @@ async def test_g15_get_mutation_rejected(client):
     # when
     response = await client.get("/graphql", params={"query": GET_MUTATION})
     # then
-    assert response.status_code == 400
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["errors"][0]["extensions"] == {"code": "METHOD_NOT_ALLOWED"}
     assert "mutations are not allowed when using GET" in response.text
     assert response.headers["x-sql-statements"] == "0"
 
@@ -175,8 +177,8 @@ async def test_g16_non_json_post_rejected(client, content_type, body):
     # when
     response = await client.post("/graphql", content=body, headers={"content-type": content_type})
     # then
-    assert response.status_code == 400
-    assert "Unsupported content type" in response.text
+    assert response.status_code == 415
+    assert response.json()["errors"][0]["extensions"] == {"code": "UNSUPPORTED_MEDIA_TYPE"}
 
 
 async def test_g13_array_batch_rejected(client):

@@ -20,7 +20,7 @@ def test_env_file_is_read_and_environment_wins(tmp_path, monkeypatch):
     env_file = tmp_path / ".env"
     env_file.write_text(
         "DATABASE_URL=postgresql://app@db.internal/tg\n"
-        f"JWT_SECRET={'s' * 40}\nHOST=0.0.0.0\nPORT=9000\n"
+        "JWT_SECRET=settings-test-0123456789abcdefghijklmnop\nHOST=0.0.0.0\nPORT=9000\n"
     )
     monkeypatch.setenv("PORT", "9100")
     # when
