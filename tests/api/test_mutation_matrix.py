@@ -57,6 +57,7 @@ async def world(db, settings) -> World:
         "partner": await make_user(db, Role.PARTNER, partner_org),
     }
     org_candidate = await make_candidate(db, sourced_by=org_a, nested=1)
+    pool_candidate = await make_candidate(db, nested=0)
     own_profile = await make_candidate(db, user=users["candidate_1"], nested=1)
     await make_candidate(db, user=users["candidate_2"], nested=1)
     open_job = await make_job(db, org_a)
@@ -65,6 +66,7 @@ async def world(db, settings) -> World:
     application = await make_application(db, own_profile, open_job)
     ids = {
         "org_candidate": str(org_candidate.id),
+        "pool_candidate": str(pool_candidate.id),
         "own_profile": str(own_profile.id),
         "open_job": str(open_job.id),
         "second_open_job": str(second_open_job.id),
@@ -171,6 +173,14 @@ OTHER_MUTATIONS: dict[str, tuple[str, Vars, str, dict[str, str]]] = {
         "$job: ID!, $candidate: ID",
         # organizations file for a candidate they sourced; candidates apply for themselves
         dict(zip(ROLES, (UNAUTH, OK, OK, FORBIDDEN, OK, OK, NOT_FOUND))),
+    ),
+    "applyToJob:pool": (
+        "jobId: $job, candidateId: $candidate",
+        lambda w, role: {"job": w.ids["second_open_job"], "candidate": w.ids["pool_candidate"]},
+        "$job: ID!, $candidate: ID",
+        # filing relates the job's organization to the candidate (contact data): owning the
+        # job is not enough, the organization must have sourced the candidate (issue 13 item 3)
+        dict(zip(ROLES, (UNAUTH, OK, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND))),
     ),
     "upsertCandidates": (
         'input: {items: [{firstName: "Bulk", lastName: "Person"}], dryRun: true}',
