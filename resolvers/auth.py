@@ -142,15 +142,22 @@ async def login(ctx: Context, email: str, password: str) -> IssuedTokens:
 
 
 async def limit_login_attempts(ctx: Context, email: str) -> None:
-    """Per account and per client address, counted per attempt (aliases included, G-14)."""
+    """Per (account, client address) pair and per client address, counted per attempt (G-14).
+
+    There is deliberately no account-wide refusal: that would let anyone lock any account
+    (`admin@` included) with ten wrong passwords. An account under attack from many addresses
+    is still bounded by each address's own budget, and its owner signs in from an address that
+    has not failed.
+    """
     if ctx.rate_limiter is None:
         return
     settings = ctx.settings
-    per_account = Limit(settings.login_attempts, settings.login_window_seconds)
+    per_pair = Limit(settings.login_attempts, settings.login_window_seconds)
     per_address = Limit(settings.login_attempts * 5, settings.login_window_seconds)
+    address = ctx.client_ip or "unknown"
     for key, limit in (
-        (f"login:email:{email}", per_account),
-        (f"login:ip:{ctx.client_ip}", per_address),
+        (f"login:pair:{address}:{email}", per_pair),
+        (f"login:ip:{address}", per_address),
     ):
         wait = await ctx.rate_limiter.hit(key, limit)
         if wait is not None:
