@@ -10,7 +10,6 @@ from resolvers.errors import (
     AuthenticationRequiredError,
     ConflictError,
     DuplicateError,
-    EmailTakenError,
     ForbiddenError,
     IdempotencyInProgressError,
     IdempotencyKeyReusedError,
@@ -37,11 +36,6 @@ class ValidationError(UserError):
     errors: list[FieldError] = strawberry.field(description="Every rejected field.")
 
 
-@strawberry.type(description="An account with this email already exists.")
-class EmailTaken(UserError):
-    pass
-
-
 @strawberry.type(
     description="The refresh token is unknown, expired or revoked (a reused token revokes "
     "every token of its sign-in); sign in again."
@@ -61,11 +55,6 @@ class ValidationHandler(strawberry.ExceptionHandler[ValidationFailedError, Valid
                 for name, code, message in exception.errors
             ],
         )
-
-
-class EmailTakenHandler(strawberry.ExceptionHandler[EmailTakenError, EmailTaken]):
-    def handle(self, exception: EmailTakenError, *, field: Any, info: Any) -> EmailTaken:
-        return EmailTaken(code=ErrorCode.EMAIL_TAKEN, message=exception.message, field="email")
 
 
 class InvalidRefreshTokenHandler(
@@ -104,7 +93,11 @@ class Conflict(UserError):
 
 @strawberry.type(description="The object exists already.")
 class Duplicate(UserError):
-    existing_id: strawberry.ID = strawberry.field(description="Id of the existing object.")
+    existing_id: strawberry.ID | None = strawberry.field(
+        description="Id of the existing object; null when you may not see it (for a taken "
+        "email or phone: when you may not see that candidate's contact data), so a duplicate "
+        "never reveals whose it is."
+    )
 
 
 @strawberry.type(description="The job is not OPEN, so it accepts no applications.")
@@ -177,13 +170,14 @@ class DuplicateHandler(strawberry.ExceptionHandler[DuplicateError, Duplicate]):
             code=ErrorCode.DUPLICATE,
             message=exception.message,
             field=exception.field,
-            existing_id=strawberry.ID(str(exception.existing_id)),
+            existing_id=(
+                None if exception.existing_id is None else strawberry.ID(str(exception.existing_id))
+            ),
         )
 
 
 EXCEPTION_HANDLERS = (
     ValidationHandler(),
-    EmailTakenHandler(),
     InvalidRefreshTokenHandler(),
     NotFoundHandler(),
     ForbiddenHandler(),
