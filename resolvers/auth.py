@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
+from sqlalchemy import ColumnElement, and_, exists
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,9 +43,17 @@ class IssuedTokens:
     expires_in: int
 
 
-def issue_access_token(settings: Settings, user: User, *, now: datetime | None = None) -> str:
+def issue_access_token(
+    settings: Settings,
+    user: User,
+    *,
+    now: datetime | None = None,
+    session_id: uuid.UUID | None = None,
+) -> str:
+    """`sid` names the sign-in (refresh-token family): signing out or a detected token reuse
+    ends it, and with it every access token it issued, on HTTP and on open WebSockets."""
     issued = now or datetime.now(UTC)
-    claims = {
+    claims: dict[str, Any] = {
         "sub": str(user.id),
         "role": user.role.value,
         "iat": issued,
@@ -54,6 +63,8 @@ def issue_access_token(settings: Settings, user: User, *, now: datetime | None =
         "jti": uuid.uuid4().hex,
         "typ": "access",
     }
+    if session_id is not None:
+        claims["sid"] = str(session_id)
     return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
 
 
@@ -99,6 +110,8 @@ async def authenticate(
         claims = decode_access_token(settings, token)
         try:
             match = col(User.id) == uuid.UUID(claims["sub"])
+            if "sid" in claims:
+                match = and_(match, live_session(uuid.UUID(str(claims["sid"]))))
         except (ValueError, TypeError) as exc:
             raise AuthenticationError("Invalid or expired access token") from exc
     async with session_factory() as session:
@@ -117,6 +130,15 @@ async def authenticate(
         role=user.role,
         organization_id=user.organization_id,
         candidate_id=candidate_id,
+    )
+
+
+def live_session(family_id: uuid.UUID) -> ColumnElement[bool]:
+    """The sign-in still holds an unrevoked, unexpired refresh token (not signed out)."""
+    return exists().where(
+        col(RefreshToken.family_id) == family_id,
+        col(RefreshToken.revoked_at).is_(None),
+        col(RefreshToken.expires_at) > datetime.now(UTC),
     )
 
 
@@ -182,7 +204,7 @@ def new_refresh_token(
 def issue_tokens(settings: Settings, user: User, refresh: tuple[str, RefreshToken]) -> IssuedTokens:
     return IssuedTokens(
         user=user,
-        access_token=issue_access_token(settings, user),
+        access_token=issue_access_token(settings, user, session_id=refresh[1].family_id),
         refresh_token=refresh[0],
         expires_in=settings.access_token_ttl_seconds,
     )

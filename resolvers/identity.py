@@ -166,7 +166,8 @@ async def _reuse_detected(
 async def logout(ctx: Context, token: str) -> int:
     """Revoke the refresh token's whole family (this device's session); returns how many.
 
-    Access tokens already issued stay valid until they expire (15 minutes by default).
+    Access tokens of this sign-in stop working at once (their `sid` names the family), on HTTP
+    and on open WebSockets.
     """
     async with ctx.session_factory() as session:
         row = (

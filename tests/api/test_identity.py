@@ -197,6 +197,23 @@ async def test_unknown_token_and_logout(db, client):
     assert refresh_after.data["refreshToken"]["__typename"] == "InvalidRefreshToken"
 
 
+async def test_signing_out_ends_the_access_tokens_of_that_sign_in_only(db, client):
+    """Issue 13 item 7: a revoked sign-in no longer authenticates (HTTP 401 at once)."""
+    # given: two sign-ins of one user
+    user = await make_user(db, Role.RECRUITER)
+    credentials = {"email": user.email, "password": PASSWORD}
+    first = (await gql(client, LOGIN, credentials)).data["login"]
+    second = (await gql(client, LOGIN, credentials)).data["login"]
+    # when
+    await gql(client, LOGOUT, {"token": first["refreshToken"]})
+    signed_out = await gql(client, ME, token=first["accessToken"])
+    still_in = await gql(client, ME, token=second["accessToken"])
+    # then
+    assert signed_out.status == 401
+    assert signed_out.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert still_in.data == {"me": {"email": user.email}}
+
+
 async def test_audit_log_is_for_admins_only(db, client, settings):
     # given
     admin = await make_user(db, Role.ADMIN)
