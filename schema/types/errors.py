@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from starlette.responses import Response
 
 from resolvers.errors import (
     AuthenticationRequiredError,
@@ -111,12 +112,13 @@ class RateLimited(UserError):
 
 
 class RateLimitedHandler(strawberry.ExceptionHandler[RateLimitedError, RateLimited]):
-    """Also answers HTTP 429 with `Retry-After`, so generic clients back off too."""
+    """Also answers HTTP 429 with `Retry-After`, so generic clients back off too (a WebSocket
+    operation has no status or headers of its own: it gets the typed error only)."""
 
     def handle(self, exception: RateLimitedError, *, field: Any, info: Any) -> RateLimited:
         seconds = int(retry_after_header(exception.retry_after))
         response = info.context.response
-        if response is not None:
+        if isinstance(response, Response):
             response.status_code = 429
             response.headers["Retry-After"] = str(seconds)
         return RateLimited(
