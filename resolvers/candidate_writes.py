@@ -23,6 +23,7 @@ from loaders.policy import (
 from models.candidate import Candidate
 from models.document import Document
 from models.enums import CandidateSource, Role
+from models.organization import User
 from models.storage import open_storage
 from resolvers.audit import record
 from resolvers.context import Context
@@ -256,6 +257,10 @@ async def update_candidate(
 async def delete_candidate(ctx: Context, candidate_id: uuid.UUID | None) -> uuid.UUID:
     """Erase the candidate; the database cascades to profile sections, applications, CVs.
 
+    A profile that belongs to a candidate account takes the account (and its sign-ins) with
+    it: an account without its profile could neither apply nor sign up again with its email.
+    The person may register again afterwards.
+
     The stored CV files go once the erasure is committed (a rollback keeps them); a file that
     cannot be deleted is logged, as its row, and so any way to reach it, is gone already.
     """
@@ -269,8 +274,15 @@ async def delete_candidate(ctx: Context, candidate_id: uuid.UUID | None) -> uuid
                 )
             ).all()
         )
+        account = row.user_id
+        details = {"documents": len(keys), "account": account is not None}
+        record(session, ctx, "candidate.delete", "Candidate", deleted, details)
+        await session.flush()  # the audit row's actor may be the account erased below
         await session.exec(delete(Candidate).where(col(Candidate.id) == deleted))
-        record(session, ctx, "candidate.delete", "Candidate", deleted, {"documents": len(keys)})
+        if account is not None:
+            await session.exec(
+                delete(User).where(col(User.id) == account, col(User.role) == Role.CANDIDATE)
+            )
         await session.commit()
     storage = open_storage(ctx.settings)
     for key in keys:

@@ -107,6 +107,7 @@ async def apply_to_job(
             candidate_id=candidate.id,
             job_id=job.id,
             organization_id=job.organization_id,
+            filed_by_organization_id=viewer.organization_id if viewer.org_member else None,
             stage=S.APPLIED,
             cover_letter=letter,
             created_at=now,
