@@ -33,6 +33,7 @@ from resolvers.ratelimit import Limit
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
+LEEWAY_SECONDS = 30  # clock skew allowed on `exp` and `iat` (RFC 7519 section 4.1.4)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
             algorithms=[ALGORITHM],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
-            leeway=30,
+            leeway=LEEWAY_SECONDS,
             options={"require": REQUIRED_CLAIMS, "strict_aud": True},
         )
     except jwt.PyJWTError as exc:

@@ -11,7 +11,9 @@ closes the socket with 4401, a deactivated account or a changed role or organiza
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import time
 from contextlib import suppress
 from typing import Any
 
@@ -20,19 +22,33 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
     _OperationStreamClosed,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
 from strawberry.utils.aio import aclosing
 
 from loaders.policy import Viewer
 from loaders.registry import Loaders
 from models.organization import User
-from resolvers.auth import authenticate
+from models.settings import Settings
+from resolvers.auth import LEEWAY_SECONDS, authenticate, decode_access_token
 from resolvers.context import Context
 from resolvers.errors import AuthenticationError
 from resolvers.ratelimit import request_limit, retry_after_header
 
 UNAUTHENTICATED = 4401  # the sign-in expired or was revoked: sign in again
 FORBIDDEN = 4403  # the account was deactivated, or its role or organization changed
+
+
+def seconds_left(settings: Settings, header: str) -> float | None:
+    """How long our own access token in `header` stays valid (None: not ours, or no expiry)."""
+    _, _, token = header.partition(" ")
+    try:
+        claims = decode_access_token(settings, token.strip())
+    except AuthenticationError:
+        return None
+    return max(0.0, float(claims["exp"]) + LEEWAY_SECONDS - time.time())
 
 
 def authorization_of(context: Context) -> str | None:
@@ -46,6 +62,30 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """strawberry's graphql-transport-ws handler, with the per-operation checks above."""
 
     context: Context
+    expiry_task: asyncio.Task[None] | None = None
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        """After the ack, a signed-in socket is closed (4401) when its access token expires,
+        even while it only receives subscription events."""
+        await super().handle_connection_init(message)
+        header = authorization_of(self.context)
+        if not self.connection_acknowledged or header is None or self.expiry_task is not None:
+            return
+        seconds = seconds_left(self.context.settings, header)
+        if seconds is not None:
+            self.expiry_task = asyncio.create_task(self._close_at_expiry(seconds))
+
+    async def _close_at_expiry(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        with suppress(Exception):  # the socket may be gone already
+            await self._close(UNAUTHENTICATED)
+
+    async def shutdown(self) -> None:
+        if self.expiry_task is not None:
+            self.expiry_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self.expiry_task
+        await super().shutdown()
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if self.connection_acknowledged and message.get("id") not in self.operations:

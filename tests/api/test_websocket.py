@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import update
 
 from models.enums import Role
 from models.organization import User
+from resolvers.auth import LEEWAY_SECONDS, issue_access_token
 from server import close_app, create_app
 from tests.asgi_ws import WebSocketClient, WebSocketClosed
 from tests.helpers import PASSWORD, gql, make_org, make_user
@@ -142,3 +144,22 @@ async def test_a_changed_account_closes_the_socket_with_4403(
             await run(ws, "2", ME)
     # then
     assert closed.value.code == 4403
+
+
+async def test_an_expiring_token_closes_an_idle_socket_with_4401(
+    app: Any, db: Any, settings: Any
+) -> None:
+    """J-10: a subscription-only socket does not outlive its access token."""
+    # given: a token with two seconds left (leeway included)
+    user = await make_user(db, Role.RECRUITER, await make_org(db))
+    issued = datetime.now(UTC) - timedelta(
+        seconds=settings.access_token_ttl_seconds + LEEWAY_SECONDS - 2
+    )
+    token = issue_access_token(settings, user, now=issued)
+    async with WebSocketClient(app) as ws:
+        await connect(ws, token)
+        # when: the client sends nothing more
+        with pytest.raises(WebSocketClosed) as closed:
+            await ws.receive_json(wait_seconds=30)
+    # then
+    assert closed.value.code == 4401
