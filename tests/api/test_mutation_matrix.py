@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import col, select
 
+from models.application import Application
 from models.candidate import Certification, Education, WorkExperience
 from models.enums import JobStatus, OrganizationKind, Role
 from tests.helpers import (
@@ -64,6 +66,16 @@ async def world(db, settings) -> World:
     second_open_job = await make_job(db, org_a)
     draft_job = await make_job(db, org_a, status=JobStatus.DRAFT)
     application = await make_application(db, own_profile, open_job)
+    # an application the partner filed for a candidate it sourced, with organization A's job
+    partner_candidate = await make_candidate(db, sourced_by=partner_org, nested=0)
+    filed = await make_application(db, partner_candidate, open_job)
+    async with db() as session:
+        await session.exec(
+            update(Application)
+            .where(col(Application.id) == filed.id)
+            .values(filed_by_organization_id=partner_org.id)
+        )
+        await session.commit()
     ids = {
         "org_candidate": str(org_candidate.id),
         "pool_candidate": str(pool_candidate.id),
@@ -72,6 +84,7 @@ async def world(db, settings) -> World:
         "second_open_job": str(second_open_job.id),
         "draft_job": str(draft_job.id),
         "application": str(application.id),
+        "filed_application": str(filed.id),
     }
     async with db() as session:
         for model, prefix in ((Education, "edu"), (WorkExperience, "exp"), (Certification, "cert")):
@@ -220,6 +233,16 @@ OTHER_MUTATIONS: dict[str, tuple[str, Vars, str, dict[str, str]]] = {
         },
         "$id: ID!, $stage: ApplicationStage!",
         dict(zip(ROLES, (UNAUTH, OK, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND))),
+    ),
+    "moveApplication:filed": (
+        "id: $id, stage: $stage",
+        lambda w, role: {
+            "id": w.ids["filed_application"],
+            "stage": "WITHDRAWN" if role.startswith("candidate") else "SCREENING",
+        },
+        "$id: ID!, $stage: ApplicationStage!",
+        # the partner that filed it reads it (test_policy.py) but only the hiring side moves it
+        dict(zip(ROLES, (UNAUTH, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN))),
     ),
 }
 
