@@ -129,10 +129,14 @@ def can_view_job(viewer: Viewer, row: Job) -> bool:
 
 
 def application_clause(viewer: Viewer) -> ColumnElement[bool]:
+    """The hiring organization's applications, and those an organization filed itself."""
     if viewer.is_admin:
         return true()
     if viewer.org_member:
-        return col(Application.organization_id) == viewer.organization_id
+        return or_(
+            col(Application.organization_id) == viewer.organization_id,
+            col(Application.filed_by_organization_id) == viewer.organization_id,
+        )
     if viewer.role is Role.CANDIDATE:
         return col(Application.candidate_id) == viewer.candidate_id
     return false()
@@ -142,10 +146,18 @@ def can_view_application(viewer: Viewer, row: Application) -> bool:
     if viewer.is_admin:
         return True
     if viewer.org_member:
-        return row.organization_id == viewer.organization_id
+        return viewer.organization_id in (row.organization_id, row.filed_by_organization_id)
     if viewer.role is Role.CANDIDATE:
         return viewer.candidate_id is not None and row.candidate_id == viewer.candidate_id
     return False
+
+
+def hires_for(viewer: Viewer, row: Application) -> bool:
+    """Admins and members of the job's organization: they see the pipeline's internal side
+    (who moved an application and the notes); candidates and other organizations do not."""
+    if viewer.is_admin:
+        return True
+    return viewer.org_member and row.organization_id == viewer.organization_id
 
 
 # --- evaluations and documents ----------------------------------------------------------------

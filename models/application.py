@@ -28,6 +28,11 @@ class Application(SQLModel, table=True):
     # the job's organization, copied so access checks and org-wide lists need no join
     organization_id: uuid.UUID = fk_field("organizations.id")
     document_id: uuid.UUID | None = fk_field("documents.id", nullable=True, ondelete="SET NULL")
+    # the organization that filed it for the candidate (null when the candidate applied): it
+    # may read the application, never manage it
+    filed_by_organization_id: uuid.UUID | None = fk_field(
+        "organizations.id", nullable=True, ondelete="SET NULL"
+    )
     stage: ApplicationStage = Field(sa_type=enum_type(ApplicationStage), index=True)
     cover_letter: str | None = Field(default=None, max_length=10000)
     # score of the latest completed evaluation the job's organization ran: ranks applicants

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
+from sqlalchemy import ColumnElement, and_, exists
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -32,6 +33,7 @@ from resolvers.ratelimit import Limit
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
+LEEWAY_SECONDS = 30  # clock skew allowed on `exp` and `iat` (RFC 7519 section 4.1.4)
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,17 @@ class IssuedTokens:
     expires_in: int
 
 
-def issue_access_token(settings: Settings, user: User, *, now: datetime | None = None) -> str:
+def issue_access_token(
+    settings: Settings,
+    user: User,
+    *,
+    now: datetime | None = None,
+    session_id: uuid.UUID | None = None,
+) -> str:
+    """`sid` names the sign-in (refresh-token family): signing out or a detected token reuse
+    ends it, and with it every access token it issued, on HTTP and on open WebSockets."""
     issued = now or datetime.now(UTC)
-    claims = {
+    claims: dict[str, Any] = {
         "sub": str(user.id),
         "role": user.role.value,
         "iat": issued,
@@ -54,6 +64,8 @@ def issue_access_token(settings: Settings, user: User, *, now: datetime | None =
         "jti": uuid.uuid4().hex,
         "typ": "access",
     }
+    if session_id is not None:
+        claims["sid"] = str(session_id)
     return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
 
 
@@ -66,7 +78,7 @@ def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
             algorithms=[ALGORITHM],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
-            leeway=30,
+            leeway=LEEWAY_SECONDS,
             options={"require": REQUIRED_CLAIMS, "strict_aud": True},
         )
     except jwt.PyJWTError as exc:
@@ -99,6 +111,8 @@ async def authenticate(
         claims = decode_access_token(settings, token)
         try:
             match = col(User.id) == uuid.UUID(claims["sub"])
+            if "sid" in claims:
+                match = and_(match, live_session(uuid.UUID(str(claims["sid"]))))
         except (ValueError, TypeError) as exc:
             raise AuthenticationError("Invalid or expired access token") from exc
     async with session_factory() as session:
@@ -117,6 +131,15 @@ async def authenticate(
         role=user.role,
         organization_id=user.organization_id,
         candidate_id=candidate_id,
+    )
+
+
+def live_session(family_id: uuid.UUID) -> ColumnElement[bool]:
+    """The sign-in still holds an unrevoked, unexpired refresh token (not signed out)."""
+    return exists().where(
+        col(RefreshToken.family_id) == family_id,
+        col(RefreshToken.revoked_at).is_(None),
+        col(RefreshToken.expires_at) > datetime.now(UTC),
     )
 
 
@@ -142,15 +165,22 @@ async def login(ctx: Context, email: str, password: str) -> IssuedTokens:
 
 
 async def limit_login_attempts(ctx: Context, email: str) -> None:
-    """Per account and per client address, counted per attempt (aliases included, G-14)."""
+    """Per (account, client address) pair and per client address, counted per attempt (G-14).
+
+    There is deliberately no account-wide refusal: that would let anyone lock any account
+    (`admin@` included) with ten wrong passwords. An account under attack from many addresses
+    is still bounded by each address's own budget, and its owner signs in from an address that
+    has not failed.
+    """
     if ctx.rate_limiter is None:
         return
     settings = ctx.settings
-    per_account = Limit(settings.login_attempts, settings.login_window_seconds)
+    per_pair = Limit(settings.login_attempts, settings.login_window_seconds)
     per_address = Limit(settings.login_attempts * 5, settings.login_window_seconds)
+    address = ctx.client_ip or "unknown"
     for key, limit in (
-        (f"login:email:{email}", per_account),
-        (f"login:ip:{ctx.client_ip}", per_address),
+        (f"login:pair:{address}:{email}", per_pair),
+        (f"login:ip:{address}", per_address),
     ):
         wait = await ctx.rate_limiter.hit(key, limit)
         if wait is not None:
@@ -175,7 +205,7 @@ def new_refresh_token(
 def issue_tokens(settings: Settings, user: User, refresh: tuple[str, RefreshToken]) -> IssuedTokens:
     return IssuedTokens(
         user=user,
-        access_token=issue_access_token(settings, user),
+        access_token=issue_access_token(settings, user, session_id=refresh[1].family_id),
         refresh_token=refresh[0],
         expires_in=settings.access_token_ttl_seconds,
     )

@@ -12,10 +12,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from loaders.policy import can_create_candidates, can_view_candidate, can_write_candidate
+from loaders.policy import (
+    Viewer,
+    can_create_candidates,
+    can_view_candidate,
+    can_write_candidate,
+    candidate_clause,
+    pii_clause,
+)
 from models.candidate import Candidate
 from models.document import Document
 from models.enums import CandidateSource, Role
+from models.organization import User
 from models.storage import open_storage
 from resolvers.audit import record
 from resolvers.context import Context
@@ -100,11 +108,23 @@ async def find_duplicate(
     return None
 
 
-def duplicate_error(found: tuple[str, uuid.UUID]) -> DuplicateError:
+async def duplicate_error(
+    session: AsyncSession, viewer: Viewer, found: tuple[str, uuid.UUID]
+) -> DuplicateError:
+    """The collision as the viewer may know it (A-07).
+
+    The existing candidate's id is named only when the viewer may see that candidate and its
+    contact data; otherwise a DUPLICATE without an id says the value is taken, never by whom
+    (an id next to an email would tie the email to a profile whose contact data is hidden).
+    """
     name, existing = found
     label = {"email": "email", "phone": "phone", "external_id": "externalId"}[name]
+    statement = select(col(Candidate.id)).where(
+        col(Candidate.id) == existing, candidate_clause(viewer), pii_clause(viewer)
+    )
+    disclosed = (await session.exec(statement)).first()
     return DuplicateError(
-        f"Another candidate has this {label}", existing_id=existing, field=f"input.{label}"
+        f"Another candidate has this {label}", existing_id=disclosed, field=f"input.{label}"
     )
 
 
@@ -114,9 +134,9 @@ async def raise_duplicate_after(
     """A unique constraint fired (a concurrent writer won): name the row it collided with."""
     async with ctx.session_factory() as fresh:
         found = await find_duplicate(fresh, values, exclude)
-    if found is None:
-        raise exc
-    raise duplicate_error(found) from exc
+        if found is None:
+            raise exc
+        raise await duplicate_error(fresh, ctx.viewer, found) from exc
 
 
 async def create_candidate(ctx: Context, given: dict[str, Any]) -> Candidate:
@@ -140,7 +160,7 @@ async def create_candidate(ctx: Context, given: dict[str, Any]) -> Candidate:
     async with ctx.session_factory() as session:
         found = await find_duplicate(session, values)
         if found is not None:
-            raise duplicate_error(found)
+            raise await duplicate_error(session, ctx.viewer, found)
         session.add(row)
         record(session, ctx, "candidate.create", "Candidate", row.id, {"source": row.source})
         try:
@@ -221,7 +241,7 @@ async def update_candidate(
         scope = {**values, "sourced_by_organization_id": row.sourced_by_organization_id}
         found = await find_duplicate(session, scope, exclude=candidate_id)
         if found is not None:
-            raise duplicate_error(found)
+            raise await duplicate_error(session, ctx.viewer, found)
         try:
             await bump_version(session, row, values, version)
             record(
@@ -237,6 +257,10 @@ async def update_candidate(
 async def delete_candidate(ctx: Context, candidate_id: uuid.UUID | None) -> uuid.UUID:
     """Erase the candidate; the database cascades to profile sections, applications, CVs.
 
+    A profile that belongs to a candidate account takes the account (and its sign-ins) with
+    it: an account without its profile could neither apply nor sign up again with its email.
+    The person may register again afterwards.
+
     The stored CV files go once the erasure is committed (a rollback keeps them); a file that
     cannot be deleted is logged, as its row, and so any way to reach it, is gone already.
     """
@@ -250,8 +274,15 @@ async def delete_candidate(ctx: Context, candidate_id: uuid.UUID | None) -> uuid
                 )
             ).all()
         )
+        account = row.user_id
+        details = {"documents": len(keys), "account": account is not None}
+        record(session, ctx, "candidate.delete", "Candidate", deleted, details)
+        await session.flush()  # the audit row's actor may be the account erased below
         await session.exec(delete(Candidate).where(col(Candidate.id) == deleted))
-        record(session, ctx, "candidate.delete", "Candidate", deleted, {"documents": len(keys)})
+        if account is not None:
+            await session.exec(
+                delete(User).where(col(User.id) == account, col(User.role) == Role.CANDIDATE)
+            )
         await session.commit()
     storage = open_storage(ctx.settings)
     for key in keys:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import update
@@ -17,18 +18,28 @@ from models.security import hash_password
 from resolvers.audit import record
 from resolvers.auth import IssuedTokens, hash_refresh_token, issue_tokens, new_refresh_token
 from resolvers.context import Context
-from resolvers.errors import EmailTakenError, InvalidRefreshTokenError
+from resolvers.errors import InvalidRefreshTokenError
 from resolvers.validation import Checks
 
 INVALID_REFRESH = "Refresh token is invalid, expired or revoked; sign in again"
 
 
+@dataclass(frozen=True)
+class Registration:
+    """What `register` answers, the same whether the email was free or taken (A-07)."""
+
+    email: str
+
+
 async def register(
     ctx: Context, email: str, password: str, first_name: str, last_name: str
-) -> IssuedTokens:
-    """Create a CANDIDATE account with its own profile and sign it in.
+) -> Registration:
+    """Create a CANDIDATE account with its own empty profile; the person then signs in.
 
-    Recruiters, partners and admins are created by an admin (`server.py create-user`).
+    A taken email (an account, or a talent-pool profile) gets exactly the same answer and
+    changes nothing, so sign-up tells nobody which emails are known; the owner is told through
+    `notify_existing_owner`. Recruiters, partners and admins are created by an admin
+    (`server.py create-user`).
     """
     checks = Checks()
     email = checks.email("email", email)
@@ -37,15 +48,12 @@ async def register(
     last = checks.text("lastName", last_name, required=True, max_length=100)
     checks.done()
     assert first is not None and last is not None
-    password_hash = hash_password(password)
+    password_hash = hash_password(password)  # also for taken emails: the same work either way
     async with ctx.session_factory() as session:
-        taken = (
-            await session.exec(select(col(User.id)).where(col(User.email) == email))
-        ).first() or (
-            await session.exec(select(col(Candidate.id)).where(col(Candidate.email) == email))
-        ).first()
-        if taken is not None:
-            raise EmailTakenError("An account with this email exists", field="email")
+        owner = await _email_owner(session, email)
+        if owner is not None:
+            await notify_existing_owner(session, ctx, *owner)
+            return Registration(email)
         user = User(email=email, password_hash=password_hash, role=Role.CANDIDATE)
         try:
             session.add(user)
@@ -59,12 +67,36 @@ async def register(
                     user_id=user.id,
                 )
             )
-            refresh = new_refresh_token(session, ctx.settings, user.id, uuid.uuid4())
             record(session, ctx, "user.register", "User", user.id, actor_id=user.id)
             await session.commit()
-        except IntegrityError as exc:  # a concurrent sign-up with the same email won
-            raise EmailTakenError("An account with this email exists", field="email") from exc
-    return issue_tokens(ctx.settings, user, refresh)
+        except IntegrityError:  # a concurrent sign-up with the same email won
+            await session.rollback()
+            owner = await _email_owner(session, email)
+            if owner is None:
+                raise
+            await notify_existing_owner(session, ctx, *owner)
+    return Registration(email)
+
+
+async def _email_owner(session: AsyncSession, email: str) -> tuple[str, uuid.UUID] | None:
+    """The account, or else the talent-pool profile, that holds this email."""
+    user_id = (await session.exec(select(col(User.id)).where(col(User.email) == email))).first()
+    if user_id is not None:
+        return "User", user_id
+    candidate_id = (
+        await session.exec(select(col(Candidate.id)).where(col(Candidate.email) == email))
+    ).first()
+    return ("Candidate", candidate_id) if candidate_id is not None else None
+
+
+async def notify_existing_owner(
+    session: AsyncSession, ctx: Context, entity_type: str, entity_id: uuid.UUID
+) -> None:
+    """Someone signed up with an email that is taken: audited now, and the hook where the owner
+    will be emailed ("someone tried to register with your address; sign in or reset your
+    password") once notifications exist. The answer to the caller never differs."""
+    record(session, ctx, "user.register_taken", entity_type, entity_id)
+    await session.commit()
 
 
 async def _revoke_family(session: AsyncSession, family_id: uuid.UUID) -> int:
@@ -134,7 +166,8 @@ async def _reuse_detected(
 async def logout(ctx: Context, token: str) -> int:
     """Revoke the refresh token's whole family (this device's session); returns how many.
 
-    Access tokens already issued stay valid until they expire (15 minutes by default).
+    Access tokens of this sign-in stop working at once (their `sid` names the family), on HTTP
+    and on open WebSockets.
     """
     async with ctx.session_factory() as session:
         row = (

@@ -21,11 +21,10 @@ from loaders.policy import (
     can_view_candidate,
     can_view_job,
     can_write_candidate,
-    can_write_job,
 )
 from models.application import Application, ApplicationEvent
 from models.candidate import Candidate
-from models.enums import ApplicationStage, JobStatus, Role
+from models.enums import ApplicationStage, JobStatus
 from models.job import Job
 from resolvers.audit import record
 from resolvers.context import Context
@@ -93,10 +92,9 @@ async def apply_to_job(
         candidate = await session.get(Candidate, candidate_id)
         if candidate is None or not can_view_candidate(viewer, candidate):
             raise NotFoundError("Candidate not found", field="candidateId")
-        on_own_behalf = viewer.role is Role.CANDIDATE
-        if not can_write_candidate(viewer, candidate) and not (
-            not on_own_behalf and can_write_job(viewer, job)
-        ):
+        # filing an application makes the job's organization "related" to the candidate, which
+        # unlocks contact PII: only those who may edit the candidate may create that relation
+        if not can_write_candidate(viewer, candidate):
             raise ForbiddenError("You may not apply for this candidate", field="candidateId")
         if job.status is not JobStatus.OPEN:
             raise JobNotOpenError("The job is not open for applications", field="jobId")
@@ -109,6 +107,7 @@ async def apply_to_job(
             candidate_id=candidate.id,
             job_id=job.id,
             organization_id=job.organization_id,
+            filed_by_organization_id=viewer.organization_id if viewer.org_member else None,
             stage=S.APPLIED,
             cover_letter=letter,
             created_at=now,

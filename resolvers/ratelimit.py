@@ -6,7 +6,11 @@ import asyncio
 import math
 import time
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from loaders.policy import Viewer
+    from models.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -69,3 +73,11 @@ class RedisRateLimiter:
 
 def retry_after_header(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
+
+
+def request_limit(settings: Settings, viewer: Viewer, client_ip: str | None) -> tuple[str, Limit]:
+    """The per-minute budget of a request (or WebSocket operation): the signed-in user's, or
+    the client address's when anonymous."""
+    if viewer.user_id is not None:
+        return f"req:user:{viewer.user_id}", Limit(settings.rate_limit_user, 60)
+    return f"req:ip:{client_ip or 'unknown'}", Limit(settings.rate_limit_anonymous, 60)

@@ -17,7 +17,7 @@ from schema.mutations.evaluations import EvaluationMutations
 from schema.mutations.jobs import JobMutations
 from schema.mutations.upserts import UpsertMutations
 from schema.types.common import ErrorCode, UserError
-from schema.types.errors import EmailTaken, InvalidRefreshToken, RateLimited, ValidationError
+from schema.types.errors import InvalidRefreshToken, RateLimited, ValidationError
 from schema.types.organization import UserType
 
 Info = strawberry.Info[Context, None]
@@ -52,8 +52,24 @@ LoginResult = Annotated[
     LoginSuccess | InvalidCredentials | RateLimited,
     strawberry.union("LoginResult", description="Result of `login`."),
 ]
+
+
+@strawberry.type(
+    description="The sign-up was received: sign in with the email and password. The answer is "
+    "the same when the email already belongs to someone (nothing changes then, and its owner "
+    "is told), so sign-up reveals no accounts."
+)
+class RegistrationReceived:
+    email: str = strawberry.field(description="The email as stored (trimmed, lower-cased).")
+    message: str = strawberry.field(description="What happens next, for people.")
+
+
+REGISTRATION_RECEIVED = (
+    "If this email can be used, the account is ready: sign in with it and your password. "
+    "If it is already registered, its owner has been told."
+)
 RegisterResult = Annotated[
-    LoginSuccess | ValidationError | EmailTaken,
+    RegistrationReceived | ValidationError,
     strawberry.union("RegisterResult", description="Result of `register`."),
 ]
 RefreshTokenResult = Annotated[
@@ -107,9 +123,10 @@ class Mutation(
         return _signed_in(issued)
 
     @strawberry.mutation(
-        description="Sign up as a candidate (creates the account and an empty profile, then "
-        "signs in). Passwords need 10 to 256 characters. Recruiters, partners and admins are "
-        "created by an admin."
+        description="Sign up as a candidate: creates the account and an empty profile; then "
+        "sign in with `login`. An email that is taken gets the same answer and changes nothing. "
+        "Passwords need 10 to 256 characters. Recruiters, partners and admins are created by an "
+        "admin."
     )
     async def register(
         self,
@@ -119,8 +136,8 @@ class Mutation(
         first_name: Annotated[str, strawberry.argument(description="Given name (max 100).")],
         last_name: Annotated[str, strawberry.argument(description="Family name (max 100).")],
     ) -> RegisterResult:
-        issued = await identity.register(info.context, email, password, first_name, last_name)
-        return _signed_in(issued)
+        received = await identity.register(info.context, email, password, first_name, last_name)
+        return RegistrationReceived(email=received.email, message=REGISTRATION_RECEIVED)
 
     @strawberry.mutation(
         description="Exchange a refresh token for a new access token and a new refresh token. "

@@ -48,6 +48,7 @@ from schema.multipart import (
     forgery_refusal,
     operations_with_files,
 )
+from schema.websocket import TransportWSHandler, authorization_of
 
 logger = logging.getLogger("talentgraph.graphiql")
 
@@ -84,6 +85,7 @@ def offline_graphiql_html(template: str) -> str:
 
 class TalentgraphGraphQL(GraphQL[Context, None]):
     request_adapter_class = LimitedFormAdapter
+    graphql_transport_ws_handler_class = TransportWSHandler
 
     def __init__(
         self,
@@ -304,14 +306,11 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Authenticate a WebSocket from `Authorization` in its `connection_init` payload."""
-        params = context.connection_params if isinstance(context.connection_params, dict) else {}
-        header = params.get("Authorization") or params.get("authorization")
+        header = authorization_of(context)
         if header is None:
             return ACK
         try:
-            viewer = await authenticate(
-                self.settings, self.session_factory, str(header), self.external
-            )
+            viewer = await authenticate(self.settings, self.session_factory, header, self.external)
         except AuthenticationError as exc:
             raise ConnectionRejectionError({"message": exc.message}) from exc
         context.viewer = viewer

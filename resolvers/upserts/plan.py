@@ -134,8 +134,19 @@ async def stored_records(
     return list(rows.values())
 
 
+def _manageable(kind: Kind, scope: Scope, record: dict[str, Any]) -> bool:
+    """Records the batch may update: its organization's own (admins: every record)."""
+    return scope.is_admin or record[kind.owner] == scope.organization_id
+
+
 def match(kind: Kind, scope: Scope, plans: list[RowPlan], stored: list[dict[str, Any]]) -> None:
-    """Match by id, then externalId, email, phone; refuse foreign and colliding records."""
+    """Match by id, then externalId, email, phone; refuse colliding records.
+
+    A record of another organization is never matched: an id of one answers NOT_FOUND like an
+    id that does not exist, and an email or phone it holds is a DUPLICATE without `matchedBy`
+    or an id, exactly like a collision with a record of the caller's own organization that the
+    row did not match. So a batch (dry run or not) cannot tell whose email or phone it is.
+    """
     index: dict[tuple[MatchedBy, Any], dict[str, Any]] = {}
     for record in stored:
         for by in kind.match_keys:
@@ -152,7 +163,7 @@ def match(kind: Kind, scope: Scope, plans: list[RowPlan], stored: list[dict[str,
         row = plan.cleaned
         for by, value in match_keys(kind, row):
             found = index.get((by, value))
-            if found is not None:
+            if found is not None and _manageable(kind, scope, found):
                 plan.matched_by, plan.existing = by, found
                 break
             if by is MatchedBy.ID:
@@ -162,15 +173,6 @@ def match(kind: Kind, scope: Scope, plans: list[RowPlan], stored: list[dict[str,
             continue
         existing = plan.existing
         if existing is not None:
-            if not scope.is_admin and existing[kind.owner] != scope.organization_id:
-                plan.fail(
-                    issue(
-                        LABELS[plan.matched_by or MatchedBy.ID],
-                        "FORBIDDEN",
-                        f"This {kind.entity.lower()} exists and is managed by another source",
-                    )
-                )
-                continue
             first = targets.setdefault(existing["id"], plan.index)
             if first != plan.index:
                 plan.fail(

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from loaders.policy import can_view_application
 from models.enums import ApplicationStage
 from resolvers import pipeline
 from resolvers.context import Context
@@ -36,8 +37,9 @@ class MoveApplicationSuccess:
 
 @strawberry.type(description="The candidate has applied to this job already.")
 class ApplicationExists(UserError):
-    existing_application: ApplicationType = strawberry.field(
-        description="The application that exists."
+    existing_application: ApplicationType | None = strawberry.field(
+        description="The application that exists; null when you may not read it (e.g. one the "
+        "candidate filed themself with another organization)."
     )
 
 
@@ -60,7 +62,11 @@ class ApplicationExistsHandler(
             code=ErrorCode.DUPLICATE,
             message=exception.message,
             field=exception.field,
-            existing_application=ApplicationType.from_model(exception.existing),
+            existing_application=(
+                ApplicationType.from_model(exception.existing)
+                if can_view_application(info.context.viewer, exception.existing)
+                else None
+            ),
         )
 
 

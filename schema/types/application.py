@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
-from loaders.policy import can_view_evaluation
+from loaders.policy import can_view_evaluation, hires_for
 from models.application import Application, ApplicationEvent
 from models.enums import ApplicationStage, EvaluationStatus
 from models.evaluation import Evaluation
@@ -32,19 +32,24 @@ class ApplicationEventType:
     )
     to_stage: ApplicationStage = strawberry.field(description="Stage after the move.")
     actor_id: strawberry.ID | None = strawberry.field(
-        description="UUID of the user who made the move, if known."
+        description="UUID of the user who made the move, if known; null unless you are an admin "
+        "or a member of the hiring organization (recruiters' ids are internal)."
     )
-    note: str | None = strawberry.field(description="Note recorded with the move.")
+    note: str | None = strawberry.field(
+        description="Note recorded with the move; null unless you are an admin or a member of "
+        "the hiring organization (notes are the recruiters' internal remarks)."
+    )
     created_at: datetime = strawberry.field(description="When the move happened (UTC).")
 
     @classmethod
-    def from_model(cls, row: ApplicationEvent) -> ApplicationEventType:
+    def from_model(cls, row: ApplicationEvent, *, internal: bool) -> ApplicationEventType:
+        """`internal`: the viewer hires for this application (sees who moved it, and why)."""
         return cls(
             id=strawberry.ID(str(row.id)),
             from_stage=row.from_stage,
             to_stage=row.to_stage,
-            actor_id=strawberry.ID(str(row.actor_id)) if row.actor_id else None,
-            note=row.note,
+            actor_id=strawberry.ID(str(row.actor_id)) if row.actor_id and internal else None,
+            note=row.note if internal else None,
             created_at=row.created_at,
         )
 
@@ -216,10 +221,17 @@ class ApplicationType:
         loader = info.context.loaders_at(info).job
         return resolved(loader, self.row.job_id, _required(JobType.from_model))
 
-    @strawberry.field(description="Stage history, oldest first.")
+    @strawberry.field(
+        description="Stage history, oldest first (notes and actors only for the hiring side)."
+    )
     def events(self, info: Info) -> list[ApplicationEventType]:
         loader = info.context.loaders_at(info).events_by_application
-        return resolved(loader, self.row.id, each(ApplicationEventType.from_model))
+        internal = hires_for(info.context.viewer, self.row)
+        return resolved(
+            loader,
+            self.row.id,
+            each(lambda row: ApplicationEventType.from_model(row, internal=internal)),
+        )
 
     @strawberry.field(description="Evaluations made for this application, oldest first.")
     def evaluations(self, info: Info) -> list[EvaluationType]:

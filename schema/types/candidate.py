@@ -229,7 +229,8 @@ class CandidateType:
         return resolved(loader, self.row.id, each(CertificationType.from_model))
 
     @strawberry.field(
-        description="Applications the viewer may see (their organization's, or their own)."
+        description="Applications the viewer may see (their organization's, those it filed, "
+        "or their own)."
     )
     def applications(self, info: Info) -> list[LazyApplication]:
         from schema.types.application import ApplicationType

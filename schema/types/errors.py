@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from starlette.responses import Response
 
 from resolvers.errors import (
     AuthenticationRequiredError,
     ConflictError,
     DuplicateError,
-    EmailTakenError,
     ForbiddenError,
     IdempotencyInProgressError,
     IdempotencyKeyReusedError,
@@ -37,11 +37,6 @@ class ValidationError(UserError):
     errors: list[FieldError] = strawberry.field(description="Every rejected field.")
 
 
-@strawberry.type(description="An account with this email already exists.")
-class EmailTaken(UserError):
-    pass
-
-
 @strawberry.type(
     description="The refresh token is unknown, expired or revoked (a reused token revokes "
     "every token of its sign-in); sign in again."
@@ -61,11 +56,6 @@ class ValidationHandler(strawberry.ExceptionHandler[ValidationFailedError, Valid
                 for name, code, message in exception.errors
             ],
         )
-
-
-class EmailTakenHandler(strawberry.ExceptionHandler[EmailTakenError, EmailTaken]):
-    def handle(self, exception: EmailTakenError, *, field: Any, info: Any) -> EmailTaken:
-        return EmailTaken(code=ErrorCode.EMAIL_TAKEN, message=exception.message, field="email")
 
 
 class InvalidRefreshTokenHandler(
@@ -104,7 +94,11 @@ class Conflict(UserError):
 
 @strawberry.type(description="The object exists already.")
 class Duplicate(UserError):
-    existing_id: strawberry.ID = strawberry.field(description="Id of the existing object.")
+    existing_id: strawberry.ID | None = strawberry.field(
+        description="Id of the existing object; null when you may not see it (for a taken "
+        "email or phone: when you may not see that candidate's contact data), so a duplicate "
+        "never reveals whose it is."
+    )
 
 
 @strawberry.type(description="The job is not OPEN, so it accepts no applications.")
@@ -118,12 +112,13 @@ class RateLimited(UserError):
 
 
 class RateLimitedHandler(strawberry.ExceptionHandler[RateLimitedError, RateLimited]):
-    """Also answers HTTP 429 with `Retry-After`, so generic clients back off too."""
+    """Also answers HTTP 429 with `Retry-After`, so generic clients back off too (a WebSocket
+    operation has no status or headers of its own: it gets the typed error only)."""
 
     def handle(self, exception: RateLimitedError, *, field: Any, info: Any) -> RateLimited:
         seconds = int(retry_after_header(exception.retry_after))
         response = info.context.response
-        if response is not None:
+        if isinstance(response, Response):
             response.status_code = 429
             response.headers["Retry-After"] = str(seconds)
         return RateLimited(
@@ -177,13 +172,14 @@ class DuplicateHandler(strawberry.ExceptionHandler[DuplicateError, Duplicate]):
             code=ErrorCode.DUPLICATE,
             message=exception.message,
             field=exception.field,
-            existing_id=strawberry.ID(str(exception.existing_id)),
+            existing_id=(
+                None if exception.existing_id is None else strawberry.ID(str(exception.existing_id))
+            ),
         )
 
 
 EXCEPTION_HANDLERS = (
     ValidationHandler(),
-    EmailTakenHandler(),
     InvalidRefreshTokenHandler(),
     NotFoundHandler(),
     ForbiddenHandler(),

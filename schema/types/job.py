@@ -121,7 +121,8 @@ class JobType:
     @strawberry.field(
         description=(
             "Applications to this job the viewer may see, oldest first (recruiters of the "
-            "job's organization see all; a candidate sees their own)."
+            "job's organization see all; an organization those it filed; a candidate their "
+            "own)."
         )
     )
     async def applications(

@@ -214,32 +214,36 @@ async def test_create_candidate_needs_a_signed_in_non_candidate(db, client, sett
 
 
 async def test_create_with_a_known_email_or_phone_is_a_duplicate(db, client, settings):
-    # given
-    _, token = await recruiter_token(db, settings)
-    existing = await make_candidate(db, email="known@example.org", phone="+4915123456789")
+    """A-07 (issue 13 item 4): the id is named only when the caller may see the candidate's
+    contact data; otherwise the duplicate says the value is taken, never by whom."""
+    # given: a pool candidate (contact data hidden from the recruiter) and one its org sourced
+    org, token = await recruiter_token(db, settings)
+    hidden = await make_candidate(db, email="known@example.org", phone="+4915123456789")
+    own = await make_candidate(db, sourced_by=org, email="own@example.org", phone="+4915100000001")
+
+    async def create(**contact):
+        result = await gql(
+            client, CREATE, {"input": {"firstName": "A", "lastName": "B", **contact}}, token
+        )
+        return result.data["createCandidate"]
+
     # when
-    by_email = await gql(
-        client,
-        CREATE,
-        {"input": {"firstName": "A", "lastName": "B", "email": " KNOWN@example.org"}},
-        token,
-    )
-    by_phone = await gql(
-        client,
-        CREATE,
-        {"input": {"firstName": "A", "lastName": "B", "phone": "+49 1512 3456789"}},
-        token,
-    )
+    by_email = await create(email=" KNOWN@example.org")
+    by_phone = await create(phone="+49 1512 3456789")
+    own_email = await create(email="OWN@example.org")
+    own_phone = await create(phone="+49 151 00000001")
     # then
-    assert by_email.data["createCandidate"] == {
+    assert by_email == {
         "__typename": "Duplicate",
         "code": "DUPLICATE",
         "field": "input.email",
-        "existingId": str(existing.id),
+        "existingId": None,
     }
-    assert by_phone.data["createCandidate"]["field"] == "input.phone"
-    assert by_phone.data["createCandidate"]["existingId"] == str(existing.id)
-    assert await _count(db, Candidate) == 1
+    assert (by_phone["field"], by_phone["existingId"]) == ("input.phone", None)
+    assert (own_email["field"], own_email["existingId"]) == ("input.email", str(own.id))
+    assert (own_phone["field"], own_phone["existingId"]) == ("input.phone", str(own.id))
+    assert hidden.id != own.id
+    assert await _count(db, Candidate) == 2
     assert await audit_rows(db) == []
 
 
@@ -361,7 +365,7 @@ async def test_update_rejects_invalid_and_taken_values(db, client, settings):
     # given
     org, token = await recruiter_token(db, settings)
     candidate = await make_candidate(db, sourced_by=org)
-    other = await make_candidate(db, email="other@example.org")
+    await make_candidate(db, email="other@example.org")
     # when
     invalid = await gql(
         client,
@@ -384,7 +388,7 @@ async def test_update_rejects_invalid_and_taken_values(db, client, settings):
         "__typename": "Duplicate",
         "code": "DUPLICATE",
         "field": "input.email",
-        "existingId": str(other.id),
+        "existingId": None,  # a pool candidate: its contact data is not the recruiter's to see
     }
     assert (await stored(db, Candidate, candidate.id)).version == 1
     assert await audit_rows(db) == []

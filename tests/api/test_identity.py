@@ -15,9 +15,8 @@ REGISTER = """
 mutation ($email: String!, $password: String!, $first: String!, $last: String!) {
   register(email: $email, password: $password, firstName: $first, lastName: $last) {
     __typename
-    ... on LoginSuccess { accessToken refreshToken user { email role candidate { firstName } } }
+    ... on RegistrationReceived { email message }
     ... on ValidationError { code field errors { field code } }
-    ... on EmailTaken { code field message }
   }
 }
 """
@@ -25,7 +24,8 @@ mutation ($email: String!, $password: String!, $first: String!, $last: String!) 
 LOGIN = """
 mutation ($email: String!, $password: String!) {
   login(email: $email, password: $password) {
-    ... on LoginSuccess { accessToken refreshToken }
+    __typename
+    ... on LoginSuccess { accessToken refreshToken user { email role candidate { firstName } } }
   }
 }
 """
@@ -54,24 +54,35 @@ ME = "{ me { email } }"
 AUDIT = "{ auditLog(first: 50) { totalCount edges { node { action entityType actorId } } } }"
 
 
+RECEIVED = (
+    "If this email can be used, the account is ready: sign in with it and your password. "
+    "If it is already registered, its owner has been told."
+)
+
+
 def _sign_up(email="ada@example.org", password="a long passphrase", first="Ada", last="L"):
     return {"email": email, "password": password, "first": first, "last": last}
 
 
-async def test_register_creates_account_and_profile_and_signs_in(db, client):
+async def test_register_creates_account_and_profile_then_the_person_signs_in(db, client):
     # when
     result = await gql(client, REGISTER, _sign_up(email="  Ada@Example.ORG "))
+    login = await gql(client, LOGIN, {"email": "ada@example.org", "password": "a long passphrase"})
     # then
-    payload = result.data["register"]
-    assert payload["__typename"] == "LoginSuccess"
-    assert payload["user"] == {
+    assert result.data["register"] == {
+        "__typename": "RegistrationReceived",
+        "email": "ada@example.org",
+        "message": RECEIVED,
+    }
+    signed_in = login.data["login"]
+    assert signed_in["user"] == {
         "email": "ada@example.org",
         "role": "CANDIDATE",
         "candidate": {"firstName": "Ada"},
     }
-    me = await gql(client, ME, token=payload["accessToken"])
+    me = await gql(client, ME, token=signed_in["accessToken"])
     assert me.data == {"me": {"email": "ada@example.org"}}
-    assert await audit_actions(db) == ["user.register"]
+    assert await audit_actions(db) == ["user.register", "auth.login"]
 
 
 async def test_register_names_every_invalid_field_and_writes_nothing(db, client):
@@ -92,22 +103,24 @@ async def test_register_names_every_invalid_field_and_writes_nothing(db, client)
     assert await audit_actions(db) == []
 
 
-async def test_register_with_a_taken_email_is_a_typed_error(db, client):
+async def test_register_with_a_taken_email_answers_like_success_and_changes_nothing(db, client):
+    """A-07 (issue 13 item 4): sign-up is no oracle for accounts or talent-pool emails."""
     # given: one account, and one candidate imported by a partner without an account
     await make_user(db, Role.RECRUITER, email="taken@example.org")
     await make_candidate(db, email="imported@example.org", nested=0)
+    fresh = await gql(client, REGISTER, _sign_up(email="fresh@example.org"))
     for email in ("TAKEN@example.org", "imported@example.org"):
         # when
         result = await gql(client, REGISTER, _sign_up(email=email))
-        # then
-        assert result.data["register"] == {
-            "__typename": "EmailTaken",
-            "code": "EMAIL_TAKEN",
-            "field": "email",
-            "message": "An account with this email exists",
-        }
+        # then: the same answer as a free email, and the chosen password signs nobody in
+        assert result.status == fresh.status
+        assert result.data["register"] == {**fresh.data["register"], "email": email.lower()}
+        login = await gql(client, LOGIN, {"email": email, "password": "a long passphrase"})
+        assert login.data["login"]["__typename"] == "InvalidCredentials"
     async with db() as session:
-        assert len((await session.exec(select(Candidate))).all()) == 1
+        assert len((await session.exec(select(Candidate))).all()) == 2
+        assert len((await session.exec(select(User))).all()) == 2
+    assert (await audit_actions(db)).count("user.register_taken") == 2
 
 
 async def test_concurrent_sign_ups_with_one_email_create_one_account(db, client):
@@ -116,8 +129,8 @@ async def test_concurrent_sign_ups_with_one_email_create_one_account(db, client)
         *(gql(client, REGISTER, _sign_up(email=f"{' ' * i}race@example.org")) for i in range(8))
     )
     # then
-    kinds = sorted(r.data["register"]["__typename"] for r in results)
-    assert kinds == ["EmailTaken"] * 7 + ["LoginSuccess"]
+    kinds = {r.data["register"]["__typename"] for r in results}
+    assert kinds == {"RegistrationReceived"}
     async with db() as session:
         assert len((await session.exec(select(User))).all()) == 1
 
@@ -182,6 +195,23 @@ async def test_unknown_token_and_logout(db, client):
     assert logout.data["logout"] == {"__typename": "LogoutSuccess", "revokedTokens": 1}
     assert again.data["logout"] == {"__typename": "InvalidRefreshToken", "code": "INVALID_TOKEN"}
     assert refresh_after.data["refreshToken"]["__typename"] == "InvalidRefreshToken"
+
+
+async def test_signing_out_ends_the_access_tokens_of_that_sign_in_only(db, client):
+    """Issue 13 item 7: a revoked sign-in no longer authenticates (HTTP 401 at once)."""
+    # given: two sign-ins of one user
+    user = await make_user(db, Role.RECRUITER)
+    credentials = {"email": user.email, "password": PASSWORD}
+    first = (await gql(client, LOGIN, credentials)).data["login"]
+    second = (await gql(client, LOGIN, credentials)).data["login"]
+    # when
+    await gql(client, LOGOUT, {"token": first["refreshToken"]})
+    signed_out = await gql(client, ME, token=first["accessToken"])
+    still_in = await gql(client, ME, token=second["accessToken"])
+    # then
+    assert signed_out.status == 401
+    assert signed_out.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert still_in.data == {"me": {"email": user.email}}
 
 
 async def test_audit_log_is_for_admins_only(db, client, settings):

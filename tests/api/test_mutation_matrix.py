@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import col, select
 
+from models.application import Application
 from models.candidate import Certification, Education, WorkExperience
 from models.enums import JobStatus, OrganizationKind, Role
 from tests.helpers import (
@@ -57,19 +59,32 @@ async def world(db, settings) -> World:
         "partner": await make_user(db, Role.PARTNER, partner_org),
     }
     org_candidate = await make_candidate(db, sourced_by=org_a, nested=1)
+    pool_candidate = await make_candidate(db, nested=0)
     own_profile = await make_candidate(db, user=users["candidate_1"], nested=1)
     await make_candidate(db, user=users["candidate_2"], nested=1)
     open_job = await make_job(db, org_a)
     second_open_job = await make_job(db, org_a)
     draft_job = await make_job(db, org_a, status=JobStatus.DRAFT)
     application = await make_application(db, own_profile, open_job)
+    # an application the partner filed for a candidate it sourced, with organization A's job
+    partner_candidate = await make_candidate(db, sourced_by=partner_org, nested=0)
+    filed = await make_application(db, partner_candidate, open_job)
+    async with db() as session:
+        await session.exec(
+            update(Application)
+            .where(col(Application.id) == filed.id)
+            .values(filed_by_organization_id=partner_org.id)
+        )
+        await session.commit()
     ids = {
         "org_candidate": str(org_candidate.id),
+        "pool_candidate": str(pool_candidate.id),
         "own_profile": str(own_profile.id),
         "open_job": str(open_job.id),
         "second_open_job": str(second_open_job.id),
         "draft_job": str(draft_job.id),
         "application": str(application.id),
+        "filed_application": str(filed.id),
     }
     async with db() as session:
         for model, prefix in ((Education, "edu"), (WorkExperience, "exp"), (Certification, "cert")):
@@ -172,6 +187,14 @@ OTHER_MUTATIONS: dict[str, tuple[str, Vars, str, dict[str, str]]] = {
         # organizations file for a candidate they sourced; candidates apply for themselves
         dict(zip(ROLES, (UNAUTH, OK, OK, FORBIDDEN, OK, OK, NOT_FOUND))),
     ),
+    "applyToJob:pool": (
+        "jobId: $job, candidateId: $candidate",
+        lambda w, role: {"job": w.ids["second_open_job"], "candidate": w.ids["pool_candidate"]},
+        "$job: ID!, $candidate: ID",
+        # filing relates the job's organization to the candidate (contact data): owning the
+        # job is not enough, the organization must have sourced the candidate (issue 13 item 3)
+        dict(zip(ROLES, (UNAUTH, OK, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND))),
+    ),
     "upsertCandidates": (
         'input: {items: [{firstName: "Bulk", lastName: "Person"}], dryRun: true}',
         lambda w, role: {},
@@ -210,6 +233,16 @@ OTHER_MUTATIONS: dict[str, tuple[str, Vars, str, dict[str, str]]] = {
         },
         "$id: ID!, $stage: ApplicationStage!",
         dict(zip(ROLES, (UNAUTH, OK, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND))),
+    ),
+    "moveApplication:filed": (
+        "id: $id, stage: $stage",
+        lambda w, role: {
+            "id": w.ids["filed_application"],
+            "stage": "WITHDRAWN" if role.startswith("candidate") else "SCREENING",
+        },
+        "$id: ID!, $stage: ApplicationStage!",
+        # the partner that filed it reads it (test_policy.py) but only the hiring side moves it
+        dict(zip(ROLES, (UNAUTH, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN))),
     ),
 }
 

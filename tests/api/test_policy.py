@@ -11,9 +11,11 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import col, select
 
-from models.enums import JobStatus, OrganizationKind, Role
+from models.application import Application, ApplicationEvent
+from models.enums import ApplicationStage, JobStatus, OrganizationKind, Role
 from models.evaluation import Evaluation
 from tests.helpers import (
     gql,
@@ -57,9 +59,10 @@ query ($jA: ID!, $jA_draft: ID!, $jB: ID!) {
 """
 
 APPLICATIONS = """
-query ($app1: ID!, $app2: ID!, $eval1: ID!, $doc1: ID!) {
+query ($app1: ID!, $app2: ID!, $app3: ID!, $eval1: ID!, $doc1: ID!) {
   app1: application(id: $app1) { id }
   app2: application(id: $app2) { id }
+  app3: application(id: $app3) { id }
   eval1: evaluation(id: $eval1) { id }
   doc1: document(id: $doc1) { id }
   applications(first: 100) { totalCount edges { node { id } } }
@@ -96,6 +99,7 @@ class Expected:
     contact: str  # candidates whose 4 PII fields are non-null
     jobs: str
     records: str  # applications, evaluations and documents
+    hiring: str = ""  # applications whose stage notes and recruiter ids the viewer sees
 
     def see(self, field: str) -> frozenset[str]:
         return frozenset(getattr(self, field).split())
@@ -108,15 +112,17 @@ EXPECTED: dict[str, Expected] = {
     ),
     "admin": Expected(
         role="ADMIN", candidates="c1 c2 c3", contact="c1 c2 c3", jobs="jA jA_draft jB",
-        records="app1 app2 eval1 doc1",
+        records="app1 app2 app3 eval1 doc1", hiring="app1 app2 app3",
     ),
     # the talent pool is open to recruiters; contact PII only where their org is related (A-05)
     "recruiter_a": Expected(
         role="RECRUITER", candidates="c1 c2 c3", contact="c1", jobs="jA jA_draft jB",
-        records="app1 eval1 doc1",
+        records="app1 eval1 doc1", hiring="app1",
     ),
+    # app3 (filed by the partner for c3 with job B) relates org B to c3
     "recruiter_b": Expected(
-        role="RECRUITER", candidates="c1 c2 c3", contact="c2", jobs="jA jB", records="app2",
+        role="RECRUITER", candidates="c1 c2 c3", contact="c2 c3", jobs="jA jB",
+        records="app2 app3", hiring="app2 app3",
     ),
     # a candidate never sees the evaluations recruiters ran on them, only their own requests
     "candidate_1": Expected(
@@ -126,8 +132,9 @@ EXPECTED: dict[str, Expected] = {
     "candidate_2": Expected(
         role="CANDIDATE", candidates="c2", contact="c2", jobs="jA jB", records="app2",
     ),
+    # the partner reads the application it filed, not the hiring side of it
     "partner": Expected(
-        role="PARTNER", candidates="c3", contact="c3", jobs="jA jB", records="",
+        role="PARTNER", candidates="c3", contact="c3", jobs="jA jB", records="app3",
     ),
 }
 # fmt: on
@@ -136,7 +143,7 @@ VIEWERS = list(EXPECTED)
 # creation order; lists sort by CREATED_AT (candidates ASC, jobs and applications DESC)
 CANDIDATE_ORDER = ("c1", "c2", "c3")
 JOB_ORDER = ("jB", "jA_draft", "jA")
-APPLICATION_ORDER = ("app2", "app1")
+APPLICATION_ORDER = ("app3", "app2", "app1")
 
 
 @dataclass
@@ -168,6 +175,26 @@ async def world(db, settings) -> World:
     job_b = await make_job(db, org_b)
     app1 = await make_application(db, c1, job_a, with_extras=True)
     app2 = await make_application(db, c2, job_b)
+    app3 = await make_application(db, c3, job_b)
+    moved_by = {app1.id: users["recruiter_a"], app2.id: users["recruiter_b"]}
+    moved_by[app3.id] = users["recruiter_b"]
+    async with db() as session:
+        await session.exec(
+            update(Application)
+            .where(col(Application.id) == app3.id)
+            .values(filed_by_organization_id=org_p.id)
+        )
+        for application_id, recruiter in moved_by.items():
+            session.add(
+                ApplicationEvent(
+                    application_id=application_id,
+                    from_stage=ApplicationStage.APPLIED,
+                    to_stage=ApplicationStage.REJECTED,
+                    actor_id=recruiter.id,
+                    note="internal remark",
+                )
+            )
+        await session.commit()
     async with db() as session:
         eval1 = (
             await session.exec(select(Evaluation).where(col(Evaluation.application_id) == app1.id))
@@ -181,6 +208,7 @@ async def world(db, settings) -> World:
         "jB": job_b,
         "app1": app1,
         "app2": app2,
+        "app3": app3,
         "eval1": eval1,
     }
     ids = {name: str(row.id) for name, row in rows.items()}
@@ -281,7 +309,7 @@ async def test_a01_applications_evaluations_documents(client, world, viewer):
     """A-01 application/evaluation/document by id and the `applications` list per viewer."""
     # given
     expected = EXPECTED[viewer]
-    variables = {n: world.ids[n] for n in ("app1", "app2", "eval1", "doc1")}
+    variables = {n: world.ids[n] for n in ("app1", "app2", "app3", "eval1", "doc1")}
     # when
     data = await read(client, world, viewer, APPLICATIONS, variables)
     # then
@@ -292,6 +320,38 @@ async def test_a01_applications_evaluations_documents(client, world, viewer):
     listed = [world.ids[n] for n in APPLICATION_ORDER if n in expected.see("records")]
     assert [edge["node"]["id"] for edge in data["applications"]["edges"]] == listed
     assert data["applications"]["totalCount"] == len(listed)
+
+
+STAGE_HISTORY = """
+query ($app1: ID!, $app2: ID!, $app3: ID!) {
+  app1: application(id: $app1) { events { toStage note actorId } }
+  app2: application(id: $app2) { events { toStage note actorId } }
+  app3: application(id: $app3) { events { toStage note actorId } }
+}
+"""
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+async def test_a05_stage_notes_and_recruiter_ids_only_for_the_hiring_side(client, world, viewer):
+    """A-05 (issue 13 item 11): a stage move's note and the recruiter's user id are internal to
+    the hiring organization; the candidate and a filing partner see the moves without them."""
+    # given
+    expected = EXPECTED[viewer]
+    variables = {n: world.ids[n] for n in ("app1", "app2", "app3")}
+    # when
+    data = await read(client, world, viewer, STAGE_HISTORY, variables)
+    # then
+    for name in variables:
+        if name not in expected.see("records"):
+            assert data[name] is None
+            continue
+        move = data[name]["events"][-1]
+        assert move["toStage"] == "REJECTED"
+        if name in expected.see("hiring"):
+            assert move["note"] == "internal remark"
+            assert move["actorId"] is not None
+        else:
+            assert (move["note"], move["actorId"]) == (None, None)
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import httpx2
 import pytest
 
 from models.enums import Role
@@ -56,7 +57,7 @@ async def test_anonymous_requests_are_limited_per_address(settings, db):
     assert limited.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
 
 
-async def test_login_attempts_are_limited_per_account_with_a_typed_error(settings, db):
+async def test_login_attempts_are_limited_per_account_and_address_with_a_typed_error(settings, db):
     # given
     user = await make_user(db, Role.ADMIN)
     async with variant_client(settings, login_attempts=2) as client:
@@ -72,6 +73,47 @@ async def test_login_attempts_are_limited_per_account_with_a_typed_error(setting
     assert attempts[-1].status_code == 429
     assert int(attempts[-1].headers["retry-after"]) >= 1
     assert right_password.json()["data"]["login"]["__typename"] == "RateLimited"
+
+
+async def test_wrong_passwords_from_one_address_do_not_lock_the_account_elsewhere(settings, db):
+    """Issue 13 item 10: ten wrong passwords from address A throttle A (for this account and,
+    past five times the budget, for every account), never the owner signing in from B."""
+    # given
+    from server import close_app, create_app
+
+    user = await make_user(db, Role.ADMIN)
+    other = await make_user(db, Role.RECRUITER)
+    app = create_app(settings)
+    clients = {
+        name: httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(app=app, client=(address, 4000)),
+            base_url="http://testserver",
+        )
+        for name, address in (("a", "203.0.113.1"), ("b", "198.51.100.2"))
+    }
+    try:
+        # when
+        wrong = [
+            await _post(clients["a"], LOGIN, {"email": user.email, "password": "wrong one!!"})
+            for _ in range(settings.login_attempts)
+        ]
+        right = {"email": user.email, "password": PASSWORD}
+        from_b = await _post(clients["b"], LOGIN, right)
+        again_from_a = await _post(clients["a"], LOGIN, right)
+        other_right = {"email": other.email, "password": PASSWORD}
+        other_from_a = await _post(clients["a"], LOGIN, other_right)
+    finally:
+        for client in clients.values():
+            await client.aclose()
+        await close_app(app)
+    # then
+    kinds = {r.json()["data"]["login"]["__typename"] for r in wrong}
+    assert kinds == {"InvalidCredentials"}
+    assert from_b.json()["data"]["login"]["__typename"] == "LoginSuccess"
+    assert again_from_a.json()["data"]["login"]["__typename"] == "RateLimited"
+    assert again_from_a.status_code == 429
+    # the address's own budget (five times the per-account one) is not spent yet
+    assert other_from_a.json()["data"]["login"]["__typename"] == "LoginSuccess"
 
 
 async def test_g14_aliased_logins_count_one_by_one(settings):

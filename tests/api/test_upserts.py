@@ -9,7 +9,15 @@ from sqlmodel import func, select
 
 from models.candidate import Candidate, CandidateSkill, Education, WorkExperience
 from models.enums import CandidateSource, OrganizationKind, Role
-from tests.helpers import audit_rows, gql, make_candidate, make_org, make_user, token_for
+from tests.helpers import (
+    audit_rows,
+    gql,
+    make_candidate,
+    make_org,
+    make_user,
+    stored,
+    token_for,
+)
 
 UPSERT = """
 mutation Upsert($input: UpsertCandidatesInput!) {
@@ -358,7 +366,49 @@ async def test_foreign_and_colliding_records_fail_their_row(
     # then
     rows = response.data["upsertCandidates"]["results"]
     assert [(r["outcome"], r["errors"][0]["code"] if r["errors"] else None) for r in rows] == [
-        ("FAILED", "FORBIDDEN"),
+        ("FAILED", "DUPLICATE"),
         ("UPDATED", None),
         ("FAILED", "NOT_FOUND"),
     ]
+
+
+async def test_records_of_other_organizations_look_like_collisions_or_missing_ids(
+    client: Any, db: Any, settings: Any
+) -> None:
+    """A-07: a partner's upsert (dry run or not) is no oracle for whose email, phone or id it is:
+    a foreign record is never matched (no matchedBy, no FORBIDDEN, no id); its email or phone is
+    a plain DUPLICATE, its id is as unknown as a random one."""
+    # given: a candidate of another organization
+    _, token = await partner(db, settings)
+    elsewhere = await make_org(db)
+    foreign = await make_candidate(
+        db, sourced_by=elsewhere, email="theirs@example.com", phone="+4915111111111"
+    )
+    items = [
+        {"email": "theirs@example.com", "firstName": "A", "lastName": "B"},
+        {"phone": "+49 151 11111111", "firstName": "A", "lastName": "B"},
+    ]
+    for dry_run in (True, False):
+        # when
+        response = await gql(client, UPSERT, batch(items, dryRun=dry_run), token)
+        # then
+        rows = response.data["upsertCandidates"]["results"]
+        assert [
+            (r["outcome"], r["matchedBy"], r["entityId"], r["candidate"], r["errors"]) for r in rows
+        ] == [
+            ("FAILED", None, None, None, [duplicate("email")]),
+            ("FAILED", None, None, None, [duplicate("phone")]),
+        ]
+    assert (await stored(db, Candidate, foreign.id)).version == foreign.version
+    # when: an id of another organization's candidate, and a random one
+    by_id = [{"id": str(foreign.id), "firstName": "A", "lastName": "B"}]
+    by_random_id = [{"id": str(uuid.uuid4()), "firstName": "A", "lastName": "B"}]
+    known = await gql(client, UPSERT, batch(by_id, dryRun=True), token)
+    unknown = await gql(client, UPSERT, batch(by_random_id, dryRun=True), token)
+    # then
+    assert known.data["upsertCandidates"]["results"] == unknown.data["upsertCandidates"]["results"]
+    assert known.data["upsertCandidates"]["results"][0]["errors"][0]["code"] == "NOT_FOUND"
+
+
+def duplicate(path: str) -> dict[str, str]:
+    return {"path": path, "code": "DUPLICATE", "message": f"Another candidate has this {path}"}
