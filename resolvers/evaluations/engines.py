@@ -30,6 +30,7 @@ from tasks.evaluation import (
     ProfileInput,
     breaker_for,
     evaluate_llm,
+    redact_profile,
 )
 from tasks.evaluation import evaluate as evaluate_rules
 from tasks.evaluation.llm_prompt import engine_version
@@ -147,7 +148,8 @@ async def evaluate(
         except EngineUnavailable:
             if settings.llm_fallback != RULES:
                 raise
-    return evaluate_rules(profile, job, today)
+    # the rules ignore who the person is; redacting keeps names out of the evidence they quote
+    return evaluate_rules(redact_profile(profile, identifiers), job, today)
 
 
 async def enqueue(evaluation_ids: list[Any]) -> None:

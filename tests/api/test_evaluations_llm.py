@@ -210,9 +210,17 @@ async def test_who_the_person_is_changes_neither_the_prompt_nor_the_score(db, se
     _, anna_rules, _, kwame_rules = results
     assert anna_rules.score == kwame_rules.score
     assert _scored(anna_rules) == _scored(kwame_rules)
-    assert anna_rules.matches == kwame_rules.matches
+    assert (anna_rules.matches, anna_rules.rationale) == (
+        kwame_rules.matches,
+        kwame_rules.rationale,
+    )
+    assert "Anna" not in str(anna_rules.criteria)
 
 
 def _scored(row: Evaluation) -> list[tuple[Any, ...]]:
-    """Each criterion's score and note (evidence quotes each person's own entries)."""
-    return [(c["key"], c["weight"], c["score"], c["note"]) for c in row.criteria]
+    """Each criterion with its evidence, less the ids of each person's own entries."""
+    return [
+        (c["key"], c["weight"], c["score"], c["note"],
+         [(e["source"], e["text"]) for e in c["evidence"]])
+        for c in row.criteria
+    ]  # fmt: skip
