@@ -18,6 +18,7 @@ from tasks.evaluation.inputs import (
     job_from_prompt,
     job_input,
 )
+from tasks.evaluation.llm import ENGINE as LLM_ENGINE
 from tasks.evaluation.llm import (
     EngineError,
     EngineUnavailable,
@@ -25,6 +26,7 @@ from tasks.evaluation.llm import (
     LLMConfig,
     evaluate_llm,
 )
+from tasks.evaluation.llm_prompt import engine_version as llm_engine_version
 from tasks.evaluation.redact import redact_profile
 from tasks.evaluation.result import Criterion, EvaluationResult, Evidence
 from tasks.evaluation.rules import ENGINE as RULES_ENGINE
@@ -32,6 +34,7 @@ from tasks.evaluation.rules import VERSION as RULES_VERSION
 from tasks.evaluation.rules import evaluate
 
 __all__ = [
+    "LLM_ENGINE",
     "RULES_ENGINE",
     "RULES_VERSION",
     "CertificationInput",
@@ -57,5 +60,6 @@ __all__ = [
     "evaluate_llm",
     "job_from_prompt",
     "job_input",
+    "llm_engine_version",
     "redact_profile",
 ]

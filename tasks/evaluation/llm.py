@@ -57,11 +57,23 @@ class LLMConfig:
             base_url=base_url.rstrip("/"),
             api_key=env.get("LLM_API_KEY") or None,
             model=model,
-            timeout=float(env.get("LLM_TIMEOUT") or 30.0),
-            max_retry_after=float(env.get("LLM_MAX_RETRY_AFTER") or 5.0),
-            breaker_threshold=int(env.get("LLM_BREAKER_THRESHOLD") or 5),
-            breaker_cooldown=float(env.get("LLM_BREAKER_COOLDOWN") or 30.0),
+            timeout=_positive(env, "LLM_TIMEOUT", 30.0),
+            max_retry_after=_positive(env, "LLM_MAX_RETRY_AFTER", 5.0),
+            breaker_threshold=int(_positive(env, "LLM_BREAKER_THRESHOLD", 5)),
+            breaker_cooldown=_positive(env, "LLM_BREAKER_COOLDOWN", 30.0),
         )
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number setting; a bad value stops start-up with a message naming it."""
+    raw = (env.get(name) or "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ValueError(f"{name} must be a positive number, got {raw!r}") from None
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive number, got {raw!r}")
+    return value
 
 
 class EngineError(Exception):

@@ -21,6 +21,7 @@ from tasks.evaluation import (
     SkillInput,
     evaluate_llm,
     job_from_prompt,
+    llm_engine_version,
 )
 from tests.llm_server import LLMServer, Step
 
@@ -88,7 +89,8 @@ async def test_a_good_answer_is_a_complete_result_with_usage_and_mapped_evidence
         ("Kubernetes",),
     )
     assert result.criteria[0].evidence[0].ref == ENTRY
-    assert (result.engine, result.engine_version[:2]) == ("llm", "1-")
+    assert (result.engine, result.engine_version) == ("llm", llm_engine_version("test-model"))
+    assert llm_engine_version("other-model") != result.engine_version
     assert result.usage == {"prompt_tokens": 420, "completion_tokens": 80, "total_tokens": 500}
     assert result.latency_ms is not None
     assert server.headers[0]["authorization"] == "Bearer sk-test"
@@ -256,3 +258,12 @@ def test_the_provider_is_configured_from_the_environment():
         "https://openrouter.ai/api/v1", None, "m", 12.0, breaker_threshold=3
     )
     assert LLMConfig.from_env({"LLM_API_KEY": "k"}) is None
+
+
+def test_a_bad_provider_setting_is_named_in_the_error():
+    # given
+    env = {"LLM_BASE_URL": "http://localhost:11434/v1", "LLM_MODEL": "m", "LLM_TIMEOUT": "soon"}
+
+    # then
+    with pytest.raises(ValueError, match="LLM_TIMEOUT must be a positive number, got 'soon'"):
+        LLMConfig.from_env(env)
