@@ -74,7 +74,8 @@ class Settings:
     llm_model: str = "gpt-4o-mini"
     llm_timeout: float = 30.0
     llm_fallback: str | None = None  # "rules": answer with the rules engine while the LLM is down
-    llm_breaker_failures: int = 5  # consecutive failures that open the circuit
+    llm_max_retry_after: float = 5.0  # a longer 429 Retry-After makes the engine unavailable
+    llm_breaker_threshold: int = 5  # consecutive failures that open the circuit
     llm_breaker_cooldown: float = 30.0  # seconds before a half-open probe
     # production: no GraphiQL, no introspection, a strong JWT_SECRET (see `from_env`)
     environment: str = DEVELOPMENT
@@ -88,6 +89,13 @@ class Settings:
             raise ValueError(f"INTROSPECTION must be one of {', '.join(INTROSPECTION_MODES)}")
         if self.environment not in (PRODUCTION, DEVELOPMENT):
             raise ValueError(f"ENVIRONMENT must be {PRODUCTION} or {DEVELOPMENT}")
+        for name in ("llm_timeout", "llm_max_retry_after", "llm_breaker_threshold"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name.upper()} must be a positive number")
+        if self.llm_breaker_cooldown < 0:
+            raise ValueError("LLM_BREAKER_COOLDOWN must not be negative")
+        if self.llm_fallback not in (None, "rules"):
+            raise ValueError("LLM_FALLBACK must be empty or 'rules'")
 
     @property
     def production(self) -> bool:
@@ -180,7 +188,8 @@ class Settings:
             "llm_model": config("LLM_MODEL", default="gpt-4o-mini"),
             "llm_timeout": config("LLM_TIMEOUT", cast=float, default=30.0),
             "llm_fallback": config("LLM_FALLBACK", default="") or None,
-            "llm_breaker_failures": config("LLM_BREAKER_FAILURES", cast=int, default=5),
+            "llm_max_retry_after": config("LLM_MAX_RETRY_AFTER", cast=float, default=5.0),
+            "llm_breaker_threshold": config("LLM_BREAKER_THRESHOLD", cast=int, default=5),
             "llm_breaker_cooldown": config("LLM_BREAKER_COOLDOWN", cast=float, default=30.0),
             "environment": environment.strip().lower(),
             "introspection": config("INTROSPECTION", default="false" if production else "true")

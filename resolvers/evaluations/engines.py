@@ -49,7 +49,7 @@ def breaker(settings: Settings) -> CircuitBreaker:
     key = (
         settings.llm_base_url,
         settings.redis_url,
-        settings.llm_breaker_failures,
+        settings.llm_breaker_threshold,
         settings.llm_breaker_cooldown,
     )
     with _lock:
@@ -57,7 +57,7 @@ def breaker(settings: Settings) -> CircuitBreaker:
         if found is None:
             found = _breakers[key] = breaker_for(
                 settings.redis_url,
-                threshold=settings.llm_breaker_failures,
+                threshold=settings.llm_breaker_threshold,
                 cooldown=settings.llm_breaker_cooldown,
             )
         return found
@@ -91,7 +91,8 @@ def _config(settings: Settings) -> LLMConfig:
         api_key=settings.llm_api_key,
         model=settings.llm_model,
         timeout=settings.llm_timeout,
-        breaker_threshold=settings.llm_breaker_failures,
+        max_retry_after=settings.llm_max_retry_after,
+        breaker_threshold=settings.llm_breaker_threshold,
         breaker_cooldown=settings.llm_breaker_cooldown,
     )
 

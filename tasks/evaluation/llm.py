@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,35 +44,6 @@ class LLMConfig:
     max_tokens: int = 1500
     breaker_threshold: int = 5
     breaker_cooldown: float = 30.0
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> LLMConfig | None:
-        """LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, LLM_TIMEOUT (s), LLM_MAX_RETRY_AFTER (s),
-        LLM_BREAKER_THRESHOLD (failures), LLM_BREAKER_COOLDOWN (s); None without a provider."""
-        base_url, model = env.get("LLM_BASE_URL", "").strip(), env.get("LLM_MODEL", "").strip()
-        if not base_url or not model:
-            return None
-        return cls(
-            base_url=base_url.rstrip("/"),
-            api_key=env.get("LLM_API_KEY") or None,
-            model=model,
-            timeout=_positive(env, "LLM_TIMEOUT", 30.0),
-            max_retry_after=_positive(env, "LLM_MAX_RETRY_AFTER", 5.0),
-            breaker_threshold=int(_positive(env, "LLM_BREAKER_THRESHOLD", 5)),
-            breaker_cooldown=_positive(env, "LLM_BREAKER_COOLDOWN", 30.0),
-        )
-
-
-def _positive(env: Mapping[str, str], name: str, default: float) -> float:
-    """A positive number setting; a bad value stops start-up with a message naming it."""
-    raw = (env.get(name) or "").strip()
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        raise ValueError(f"{name} must be a positive number, got {raw!r}") from None
-    if not value > 0:
-        raise ValueError(f"{name} must be a positive number, got {raw!r}")
-    return value
 
 
 class EngineError(Exception):

@@ -45,7 +45,7 @@ def with_llm(settings: Any, server: LLMServer, **changes: Any) -> Any:
         llm_api_key="sk-test",
         llm_model="test-model",
         llm_timeout=2.0,
-        llm_breaker_failures=2,
+        llm_breaker_threshold=2,
         llm_breaker_cooldown=60.0,
         **changes,
     )

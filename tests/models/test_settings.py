@@ -70,3 +70,41 @@ def test_a_background_worker_on_postgres_needs_no_secret(tmp_path, monkeypatch):
     assert settings.database_url == "postgresql+asyncpg://app@db.internal/tg"
     assert settings.jwt_secret == ""
     assert not (tmp_path / "jwt_secret").exists()
+
+
+def test_the_llm_provider_is_configured_from_the_environment(tmp_path, monkeypatch):
+    # given
+    _clear(monkeypatch, "DATABASE_URL", "JWT_SECRET", "LLM_FALLBACK", "LLM_BREAKER_COOLDOWN")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LLM_BASE_URL", "https://openrouter.ai/api/v1")
+    monkeypatch.setenv("LLM_MODEL", "m")
+    monkeypatch.setenv("LLM_TIMEOUT", "12")
+    monkeypatch.setenv("LLM_BREAKER_THRESHOLD", "3")
+    # when
+    settings = Settings.from_env(tmp_path / "none.env")
+    # then
+    assert (settings.llm_base_url, settings.llm_model, settings.llm_timeout) == (
+        "https://openrouter.ai/api/v1",
+        "m",
+        12.0,
+    )
+    assert (settings.llm_breaker_threshold, settings.llm_breaker_cooldown) == (3, 30.0)
+    assert settings.llm_fallback is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("LLM_TIMEOUT", "0", "LLM_TIMEOUT must be a positive number"),
+        ("LLM_BREAKER_THRESHOLD", "-1", "LLM_BREAKER_THRESHOLD must be a positive number"),
+        ("LLM_FALLBACK", "llm", "LLM_FALLBACK must be empty or 'rules'"),
+    ],
+)
+def test_a_bad_llm_setting_stops_start_up_naming_it(tmp_path, monkeypatch, name, value, message):
+    # given
+    _clear(monkeypatch, "DATABASE_URL", "JWT_SECRET")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(name, value)
+    # when / then
+    with pytest.raises(ValueError, match=message):
+        Settings.from_env(tmp_path / "none.env")

@@ -242,28 +242,3 @@ async def test_a_long_retry_after_fails_as_unavailable_with_the_delay(server, ht
         120.0,
     )
     assert await breaker.state() == "CLOSED"
-
-
-def test_the_provider_is_configured_from_the_environment():
-    # given
-    env = {
-        "LLM_BASE_URL": "https://openrouter.ai/api/v1/",
-        "LLM_MODEL": "m",
-        "LLM_TIMEOUT": "12",
-        "LLM_BREAKER_THRESHOLD": "3",
-    }
-
-    # then
-    assert LLMConfig.from_env(env) == LLMConfig(
-        "https://openrouter.ai/api/v1", None, "m", 12.0, breaker_threshold=3
-    )
-    assert LLMConfig.from_env({"LLM_API_KEY": "k"}) is None
-
-
-def test_a_bad_provider_setting_is_named_in_the_error():
-    # given
-    env = {"LLM_BASE_URL": "http://localhost:11434/v1", "LLM_MODEL": "m", "LLM_TIMEOUT": "soon"}
-
-    # then
-    with pytest.raises(ValueError, match="LLM_TIMEOUT must be a positive number, got 'soon'"):
-        LLMConfig.from_env(env)
