@@ -1,4 +1,4 @@
-"""Filter and order inputs of the `evaluations` list."""
+"""Inputs of the `evaluations` list, and the admins' `evaluationMetrics`."""
 
 from __future__ import annotations
 
@@ -62,4 +62,35 @@ class EvaluationOrderInput:
     )
     direction: OrderDirection = strawberry.field(
         default=OrderDirection.DESC, description="Sort direction (default DESC)."
+    )
+
+
+@strawberry.type(
+    name="EvaluationOutcomeCount", description="Evaluations of one engine in one state."
+)
+class EvaluationOutcomeCount:
+    engine: str = strawberry.field(description="rules or llm (the engine that produced it).")
+    status: EvaluationStatus = strawberry.field(description="The state.")
+    count: int = strawberry.field(description="How many.")
+
+
+@strawberry.type(description="Answer times of the most recent LLM evaluations (up to 1,000).")
+class LatencySummary:
+    samples: int = strawberry.field(description="How many answers the figures describe.")
+    p50_ms: float | None = strawberry.field(description="Median, milliseconds.")
+    p95_ms: float | None = strawberry.field(description="95th percentile, milliseconds.")
+    max_ms: float | None = strawberry.field(description="Slowest, milliseconds.")
+
+
+@strawberry.type(
+    description="Figures for the screening service's alerts, the same from every API process."
+)
+class EvaluationMetricsType:
+    outcomes: list[EvaluationOutcomeCount] = strawberry.field(
+        description="Evaluations by engine and state."
+    )
+    llm_latency: LatencySummary = strawberry.field(description="LLM answer times.")
+    llm_tokens: int = strawberry.field(description="Tokens used by those same LLM answers.")
+    llm_circuit: str = strawberry.field(
+        description="The LLM breaker: CLOSED, OPEN, HALF_OPEN, or NOT_CONFIGURED."
     )

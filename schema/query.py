@@ -7,9 +7,10 @@ from typing import Annotated
 import strawberry
 
 from loaders.pagination import MAX_CURSOR_LENGTH, PageArgs
-from models.enums import ApplyMode
+from models.enums import ApplyMode, EvaluationStatus
 from resolvers import applications, audit, candidates, jobs, skills
 from resolvers.context import Context
+from resolvers.evaluations import metrics as evaluation_metrics
 from resolvers.evaluations import reads as evaluation_reads
 from resolvers.pages import MAX_SEARCH_LENGTH, bounded_text
 from resolvers.upserts import imports_api
@@ -23,7 +24,13 @@ from schema.inputs import (
     JobOrderInput,
     lookup_id,
 )
-from schema.inputs_evaluations import EvaluationFilterInput, EvaluationOrderInput
+from schema.inputs_evaluations import (
+    EvaluationFilterInput,
+    EvaluationMetricsType,
+    EvaluationOrderInput,
+    EvaluationOutcomeCount,
+    LatencySummary,
+)
 from schema.prefetch import prefetch_connection
 from schema.types.application import ApplicationType, EvaluationType
 from schema.types.audit import AuditLogEntryType
@@ -202,6 +209,31 @@ class Query:
         )
         await prefetch_connection(info, "Evaluation", page.rows)
         return to_connection(page, EvaluationType.from_model)
+
+    @strawberry.field(
+        description="Evaluations by engine and outcome, LLM latency and token use, and the LLM "
+        "circuit's state (admins only; null for everyone else)."
+    )
+    async def evaluation_metrics(self, info: Info) -> EvaluationMetricsType | None:
+        if not info.context.viewer.is_admin:
+            return None
+        found = await evaluation_metrics.evaluation_metrics(info.context)
+        return EvaluationMetricsType(
+            outcomes=[
+                EvaluationOutcomeCount(
+                    engine=o.engine, status=EvaluationStatus(o.status), count=o.count
+                )
+                for o in found.outcomes
+            ],
+            llm_latency=LatencySummary(
+                samples=found.llm_latency.samples,
+                p50_ms=found.llm_latency.p50_ms,
+                p95_ms=found.llm_latency.p95_ms,
+                max_ms=found.llm_latency.max_ms,
+            ),
+            llm_tokens=found.llm_tokens,
+            llm_circuit=found.llm_circuit,
+        )
 
     @strawberry.field(description="A stored CV by id; null if missing or not visible.")
     async def document(self, info: Info, id: IdArg) -> DocumentType | None:

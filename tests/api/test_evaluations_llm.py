@@ -15,13 +15,27 @@ import dramatiq
 import pytest
 
 from models.candidate import WorkExperience
-from models.enums import EvaluationStatus
+from models.enums import EvaluationStatus, Role
 from models.evaluation import Evaluation
 from resolvers.evaluations.process import Unfinished, process_evaluation
 from tasks import runtime
 from tests.api.test_evaluations import REQUEST, python_world
-from tests.helpers import add, gql, make_candidate, stored, token_for, variant_client
+from tests.helpers import (
+    add,
+    gql,
+    make_candidate,
+    make_user,
+    stored,
+    token_for,
+    variant_client,
+)
 from tests.llm_server import LLMServer, Step
+
+
+METRICS = """
+{ evaluationMetrics { llmCircuit llmTokens outcomes { engine status count }
+  llmLatency { samples p50Ms p95Ms } } }
+"""
 
 
 @pytest.fixture
@@ -73,6 +87,9 @@ async def test_an_llm_evaluation_completes_with_usage_and_sends_no_identifiers(d
         answer = await ask(client, token, world)
     # when
     await process_evaluation(db, configured, uuid.UUID(answer["evaluation"]["id"]))
+    admin = token_for(settings, await make_user(db, Role.ADMIN))
+    async with variant_client(settings, **_changes(configured)) as client:
+        metrics = (await gql(client, METRICS, {}, admin)).data["evaluationMetrics"]
     # then
     row = await stored(db, Evaluation, answer["evaluation"]["id"])
     assert row.status is EvaluationStatus.COMPLETED
@@ -80,6 +97,10 @@ async def test_an_llm_evaluation_completes_with_usage_and_sends_no_identifiers(d
     assert row.score == 81.2 or row.score == 81.3
     assert row.usage == {"prompt_tokens": 420, "completion_tokens": 80, "total_tokens": 500}
     assert row.latency_ms is not None
+    assert metrics["llmLatency"]["samples"] == 1
+    assert metrics["llmLatency"]["p95Ms"] == row.latency_ms
+    assert metrics["llmTokens"] == 500
+    assert metrics["llmCircuit"] == "CLOSED"
     (body,) = llm.requests
     sent = body.decode()
     for identifier in (strong.first_name, strong.last_name, strong.email, strong.phone):
@@ -107,6 +128,9 @@ async def test_the_breaker_opens_after_failures_and_requests_fail_fast(db, setti
                 await process_evaluation(db, configured, uuid.UUID(first["evaluation"]["id"]))
         calls = len(llm.requests)
         refused = await ask(client, token, world, await make_candidate(db, nested=0))
+        admin = token_for(settings, await make_user(db, Role.ADMIN))
+        metrics = (await gql(client, METRICS, {}, admin)).data["evaluationMetrics"]
+        hidden = (await gql(client, METRICS, {}, token)).data["evaluationMetrics"]
     # then
     assert refused["__typename"] == "EngineUnavailable"
     assert refused["code"] == "ENGINE_UNAVAILABLE"
@@ -115,6 +139,9 @@ async def test_the_breaker_opens_after_failures_and_requests_fail_fast(db, setti
     row = await stored(db, Evaluation, first["evaluation"]["id"])
     assert row.status is EvaluationStatus.RUNNING  # retried by the broker, never half-stored
     assert row.score is None
+    assert metrics["llmCircuit"] == "OPEN"
+    assert metrics["outcomes"] == [{"engine": "llm", "status": "RUNNING", "count": 1}]
+    assert hidden is None
 
 
 async def test_with_fallback_the_rules_answer_while_the_llm_is_down(db, settings, llm):

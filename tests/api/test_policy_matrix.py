@@ -41,6 +41,7 @@ ROOT_POLICY: dict[str, dict[str, str]] = {
         "applications": PUBLIC,
         "evaluation": PUBLIC,
         "evaluations": PUBLIC,
+        "evaluationMetrics": ADMIN,
         "document": PUBLIC,
         "skills": PUBLIC,
         "importJob": PUBLIC,
