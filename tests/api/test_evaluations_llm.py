@@ -31,7 +31,6 @@ from tests.helpers import (
 )
 from tests.llm_server import LLMServer, Step
 
-
 METRICS = """
 { evaluationMetrics { llmCircuit llmTokens outcomes { engine status count }
   llmLatency { samples p50Ms p95Ms } } }
