@@ -10,7 +10,7 @@ import uuid
 
 import dramatiq
 
-from resolvers.evaluations.process import process_evaluation
+from resolvers.evaluations.process import process_evaluations
 from tasks import runtime
 from tasks.broker import current_request_id  # also sets the global broker, before the actor
 from tasks.names import RUN_EVALUATION
@@ -24,14 +24,15 @@ from tasks.names import RUN_EVALUATION
     max_retries=2,
     min_backoff=1_000,
     max_backoff=30_000,
-    # the rules engine takes milliseconds; an LLM call is bounded by LLM_TIMEOUT (twice, with
-    # its one retry of a malformed answer) far under this
+    # a group of rules evaluations takes well under a second; LLM evaluations are sent one per
+    # message, each bounded by LLM_TIMEOUT (twice, with its one retry) far under this
     time_limit=3 * 60 * 1000,
 )
-async def run_evaluation(evaluation_id: str) -> None:
-    await process_evaluation(
+async def run_evaluation(evaluation_id: str, *more: str) -> None:
+    """One evaluation, or a group of a job's applicants (`evaluateApplicants`)."""
+    await process_evaluations(
         runtime.session_factory(),
         runtime.get_settings(),
-        uuid.UUID(evaluation_id),
+        [uuid.UUID(i) for i in (evaluation_id, *more)],
         request_id=current_request_id.get(),
     )

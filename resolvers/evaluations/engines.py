@@ -153,14 +153,21 @@ async def evaluate(
     return evaluate_rules(redact_profile(profile, identifiers), job, today)
 
 
-async def enqueue(evaluation_ids: list[Any]) -> None:
-    """Send `run_evaluation` for each id (after the rows are committed); one thread hop for the
-    whole batch, since Redis and RabbitMQ enqueue over the network."""
+GROUP = {RULES: 50, LLM: 1}  # evaluations per message: rules are cheap, LLM calls are not
+
+
+async def enqueue(evaluation_ids: list[Any], engine: str = RULES) -> None:
+    """Send `run_evaluation` messages for the ids (after the rows are committed), grouped so a
+    job's applicants cost a few messages and statements; one thread hop for all of them, since
+    Redis and RabbitMQ enqueue over the network."""
     if not evaluation_ids:
         return
+    size = GROUP.get(engine, 1)
+    groups = [evaluation_ids[i : i + size] for i in range(0, len(evaluation_ids), size)]
 
     def send_all() -> None:
-        for evaluation_id in evaluation_ids:
-            send(RUN_EVALUATION.actor, str(evaluation_id), queue_name=RUN_EVALUATION.queue)
+        for group in groups:
+            ids = [str(i) for i in group]
+            send(RUN_EVALUATION.actor, *ids, queue_name=RUN_EVALUATION.queue)
 
     await asyncio.to_thread(send_all)

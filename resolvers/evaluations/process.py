@@ -1,21 +1,26 @@
 """The evaluation job: PENDING -> RUNNING -> COMPLETED | FAILED, safe to run again.
 
-The `run_evaluation` actor calls `process_evaluation`; tests call it directly. State lives in the
-row: a message for a finished evaluation does nothing, a RUNNING one whose worker died is run
-again, and each delivery counts an attempt, so one that keeps failing ends FAILED after
-`MAX_ATTEMPTS`. Finishing is conditional on the row still being RUNNING, so two racing
-deliveries store one result. A result is stored whole or not at all.
+The `run_evaluation` actor calls `process_evaluations` with the ids of one message (one id for a
+single request, a group of a job's applicants for `evaluateApplicants`); tests call it directly.
+A group costs a fixed number of statements to claim and read, and one transaction to store.
+
+State lives in the rows: a message for finished evaluations does nothing, RUNNING ones whose
+worker died are run again, and each delivery counts an attempt, so one that keeps failing ends
+FAILED after `MAX_ATTEMPTS`. Storing is conditional on the row still carrying this delivery's
+claim, so two racing deliveries store one result. A result is stored whole or not at all.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import col
 
+from models.application import Application
 from models.audit import AuditLog
 from models.base import utcnow
 from models.db import SessionFactory
@@ -25,7 +30,6 @@ from models.settings import Settings
 from resolvers import events
 from resolvers.evaluations import engines
 from resolvers.evaluations.inputs import load_jobs, load_subjects, prompt_input
-from resolvers.evaluations.requests import refresh_application_score
 from tasks.evaluation import EngineUnavailable, EvaluationFailed, EvaluationResult
 
 logger = logging.getLogger("talentgraph.evaluations")
@@ -34,10 +38,11 @@ MAX_ATTEMPTS = 3
 UNFINISHED = (EvaluationStatus.PENDING, EvaluationStatus.RUNNING)
 TERMINAL = (EvaluationStatus.COMPLETED, EvaluationStatus.FAILED)
 MAX_REASON = 500
+GIVEN_UP = f"the evaluation did not complete after {MAX_ATTEMPTS} attempts"
 
 
 class Unfinished(Exception):
-    """The engine could not run this time; the message is retried while attempts remain."""
+    """An engine could not run this time; the message is retried while attempts remain."""
 
 
 async def process_evaluation(
@@ -48,147 +53,202 @@ async def process_evaluation(
     request_id: str | None = None,
     today: date | None = None,
 ) -> None:
-    """Compute and store the evaluation.
+    """One evaluation; see `process_evaluations`."""
+    await process_evaluations(
+        factory, settings, [evaluation_id], request_id=request_id, today=today
+    )
 
-    Raises Unfinished (or storage trouble) while attempts remain, so the message is retried;
-    a candidate the engine cannot judge is an outcome (COMPLETED with a low score), and an
-    invalid LLM answer is FAILED with its reason.
+
+async def process_evaluations(
+    factory: SessionFactory,
+    settings: Settings,
+    evaluation_ids: Sequence[uuid.UUID],
+    *,
+    request_id: str | None = None,
+    today: date | None = None,
+) -> None:
+    """Compute and store the evaluations.
+
+    Raises Unfinished when an engine could not run (an unreachable LLM) while attempts
+    remain, after storing every other result, so the message is retried for those alone;
+    an invalid LLM answer is FAILED with its reason.
     """
-    claimed = await _claim(factory, evaluation_id)
-    if claimed is None:
+    claimed, given_up, claim = await _claim(factory, evaluation_ids)
+    await _announce([*claimed, *given_up], settings)
+    if not claimed:
         return
-    await _announce(claimed, settings)
-    if claimed.status is not EvaluationStatus.RUNNING:
-        return
-    try:
-        outcome: EvaluationResult | str = await _run(factory, settings, claimed, today)
-    except EvaluationFailed as exc:
-        outcome = exc.reason or "the engine's answer was not a valid evaluation"
-    except (EngineUnavailable, Exception) as exc:
-        if claimed.attempts < MAX_ATTEMPTS:
-            raise Unfinished(str(exc)) from exc
-        logger.warning("giving up on evaluation %s", evaluation_id, exc_info=True)
-        outcome = f"the engine did not answer after {MAX_ATTEMPTS} attempts"
-    if await _finish(factory, claimed, outcome, request_id):
-        await _announce(claimed, settings)
+    outcomes = await _run(factory, settings, claimed, today or utcnow().date())
+    retry = [row for row in claimed if outcomes.get(row.id) is None and row.attempts < MAX_ATTEMPTS]
+    for row in claimed:
+        if outcomes.get(row.id) is None and row not in retry:
+            outcomes[row.id] = f"the engine did not answer after {MAX_ATTEMPTS} attempts"
+    finished = await _finish(factory, claimed, outcomes, claim, request_id)
+    await _announce(finished, settings)
+    if retry:
+        raise Unfinished(f"{len(retry)} evaluation(s) could not run; retrying")
 
 
-async def _claim(factory: SessionFactory, evaluation_id: uuid.UUID) -> Evaluation | None:
-    """Mark it RUNNING and count the attempt; None when there is nothing to do. An evaluation
-    whose attempts ran out (its workers kept dying) is marked FAILED and returned as such."""
+async def _claim(
+    factory: SessionFactory, ids: Sequence[uuid.UUID]
+) -> tuple[list[Evaluation], list[Evaluation], datetime]:
+    """Mark unfinished rows RUNNING and count the attempt; rows whose attempts ran out (their
+    workers kept dying) are marked FAILED. Returns both, and the claim's time stamp."""
     now = utcnow()
     async with factory() as session:
-        row = await session.get(Evaluation, evaluation_id)
-        if row is None or row.status in TERMINAL:
-            return None
-        if row.attempts >= MAX_ATTEMPTS:
-            row.status = EvaluationStatus.FAILED
-            row.failure_reason = f"the evaluation did not complete after {MAX_ATTEMPTS} attempts"
-            row.updated_at = row.completed_at = now
-            await session.commit()
-            return row
-        result = await session.exec(
-            update(Evaluation)
-            .where(col(Evaluation.id) == evaluation_id, col(Evaluation.status).in_(UNFINISHED))
-            .values(
-                status=EvaluationStatus.RUNNING,
-                attempts=col(Evaluation.attempts) + 1,
-                started_at=now,
-                updated_at=now,
-            )
+        given_up = list(
+            (
+                await session.exec(
+                    update(Evaluation)
+                    .where(
+                        col(Evaluation.id).in_(ids),
+                        col(Evaluation.status).in_(UNFINISHED),
+                        col(Evaluation.attempts) >= MAX_ATTEMPTS,
+                    )
+                    .values(
+                        status=EvaluationStatus.FAILED,
+                        failure_reason=GIVEN_UP,
+                        updated_at=now,
+                        completed_at=now,
+                    )
+                    .returning(Evaluation)
+                )
+            ).scalars()
         )
-        if result.rowcount != 1:
-            return None
+        claimed = list(
+            (
+                await session.exec(
+                    update(Evaluation)
+                    .where(
+                        col(Evaluation.id).in_(ids),
+                        col(Evaluation.status).in_(UNFINISHED),
+                        col(Evaluation.attempts) < MAX_ATTEMPTS,
+                    )
+                    .values(
+                        status=EvaluationStatus.RUNNING,
+                        attempts=col(Evaluation.attempts) + 1,
+                        started_at=now,
+                        updated_at=now,
+                    )
+                    .returning(Evaluation)
+                )
+            ).scalars()
+        )
         await session.commit()
-        await session.refresh(row)
-    return row
+    return claimed, given_up, now
 
 
 async def _run(
-    factory: SessionFactory, settings: Settings, row: Evaluation, today: date | None
-) -> EvaluationResult | str:
+    factory: SessionFactory, settings: Settings, rows: list[Evaluation], today: date
+) -> dict[uuid.UUID, EvaluationResult | str | None]:
+    """Each row's result, its failure reason, or None when the engine could not run."""
     async with factory() as session:
-        subjects = await load_subjects(session, [(row.candidate_id, row.document_id)])
-        jobs = await load_jobs(session, [row.job_id] if row.job_id else [])
-    subject = subjects.get(row.candidate_id)
-    if row.job_id is not None and row.job_id in jobs:
-        job = jobs[row.job_id][1]
-    elif row.prompt is not None:
-        job = prompt_input(row.prompt)
-    else:
-        return "the job no longer exists"
-    if subject is None:
-        return "the candidate no longer exists"
-    return await engines.evaluate(
-        settings,
-        row.requested_engine,
-        subject.profile,
-        job,
-        subject.identifiers,
-        today or utcnow().date(),
-    )
+        subjects = await load_subjects(session, [(r.candidate_id, r.document_id) for r in rows])
+        jobs = await load_jobs(session, list({r.job_id for r in rows if r.job_id is not None}))
+    outcomes: dict[uuid.UUID, EvaluationResult | str | None] = {}
+    for row in rows:
+        subject = subjects.get(row.candidate_id)
+        if row.job_id is not None and row.job_id in jobs:
+            job = jobs[row.job_id][1]
+        elif row.prompt is not None:
+            job = prompt_input(row.prompt)
+        else:
+            outcomes[row.id] = "the job no longer exists"
+            continue
+        if subject is None:
+            outcomes[row.id] = "the candidate no longer exists"
+            continue
+        try:
+            outcomes[row.id] = await engines.evaluate(
+                settings, row.requested_engine, subject.profile, job, subject.identifiers, today
+            )
+        except EvaluationFailed as exc:
+            outcomes[row.id] = exc.reason or "the engine's answer was not a valid evaluation"
+        except EngineUnavailable as exc:
+            logger.info("evaluation %s: engine unavailable (%s)", row.id, exc.reason)
+            outcomes[row.id] = None
+    return outcomes
+
+
+def _values(outcome: EvaluationResult | str) -> dict[str, object]:
+    if isinstance(outcome, str):
+        return {"status": EvaluationStatus.FAILED, "failure_reason": outcome[:MAX_REASON]}
+    return {
+        "status": EvaluationStatus.COMPLETED,
+        "score": outcome.score,
+        "rationale": outcome.rationale[:10_000],
+        "matches": list(outcome.matches),
+        "gaps": list(outcome.gaps),
+        "criteria": [c.to_json() for c in outcome.criteria],
+        "engine": outcome.engine,
+        "engine_version": outcome.engine_version[:30],
+        "usage": dict(outcome.usage) if outcome.usage is not None else None,
+        "latency_ms": outcome.latency_ms,
+        "failure_reason": None,
+    }
 
 
 async def _finish(
     factory: SessionFactory,
-    row: Evaluation,
-    outcome: EvaluationResult | str,
+    rows: list[Evaluation],
+    outcomes: dict[uuid.UUID, EvaluationResult | str | None],
+    claim: datetime,
     request_id: str | None,
-) -> bool:
-    """Store the outcome in one transaction; False when another delivery finished it first."""
+) -> list[Evaluation]:
+    """Store every outcome in one transaction; rows another delivery claimed since are left
+    to it. Returns the rows stored."""
     now = utcnow()
-    if isinstance(outcome, str):
-        values: dict[str, object] = {
-            "status": EvaluationStatus.FAILED,
-            "failure_reason": outcome[:MAX_REASON],
-        }
-    else:
-        values = {
-            "status": EvaluationStatus.COMPLETED,
-            "score": outcome.score,
-            "rationale": outcome.rationale[:10_000],
-            "matches": list(outcome.matches),
-            "gaps": list(outcome.gaps),
-            "criteria": [c.to_json() for c in outcome.criteria],
-            "engine": outcome.engine,
-            "engine_version": outcome.engine_version[:30],
-            "usage": dict(outcome.usage) if outcome.usage is not None else None,
-            "latency_ms": outcome.latency_ms,
-            "failure_reason": None,
-        }
+    stored: list[Evaluation] = []
     async with factory() as session:
-        result = await session.exec(
-            update(Evaluation)
-            .where(
-                col(Evaluation.id) == row.id,
-                col(Evaluation.status) == EvaluationStatus.RUNNING,
+        for row in rows:
+            outcome = outcomes.get(row.id)
+            if outcome is None:
+                continue
+            values = _values(outcome)
+            result = await session.exec(
+                update(Evaluation)
+                .where(
+                    col(Evaluation.id) == row.id,
+                    col(Evaluation.status) == EvaluationStatus.RUNNING,
+                    col(Evaluation.started_at) == claim,
+                )
+                .values(**values, completed_at=now, updated_at=now)
             )
-            .values(**values, completed_at=now, updated_at=now)
-        )
-        if result.rowcount != 1:
-            await session.rollback()
-            return False
-        if row.application_id is not None and values["status"] is EvaluationStatus.COMPLETED:
-            await refresh_application_score(session, row.application_id, row.organization_id)
-        session.add(
-            AuditLog(
-                actor_id=row.requested_by_id,
-                action="evaluation.complete",
-                entity_type="Evaluation",
-                entity_id=str(row.id),
-                request_id=request_id,
-                details={
-                    "status": values["status"].value,  # type: ignore[attr-defined]
-                    "engine": values.get("engine", row.requested_engine),
-                },
+            if result.rowcount != 1:  # another delivery claimed it meanwhile
+                continue
+            stored.append(row)
+            if row.application_id is not None and not isinstance(outcome, str):
+                # the newest completed evaluation of the job's organization ranks the applicant
+                await session.exec(
+                    update(Application)
+                    .where(
+                        col(Application.id) == row.application_id,
+                        col(Application.organization_id) == row.organization_id,
+                    )
+                    .values(score=outcome.score)
+                )
+            session.add(
+                AuditLog(
+                    actor_id=row.requested_by_id,
+                    action="evaluation.complete",
+                    entity_type="Evaluation",
+                    entity_id=str(row.id),
+                    request_id=request_id,
+                    details={
+                        "status": str(values["status"]),
+                        "engine": values.get("engine", row.requested_engine),
+                    },
+                )
             )
-        )
         await session.commit()
-    return True
+    return stored
 
 
-async def _announce(row: Evaluation, settings: Settings) -> None:
-    topics = [events.evaluation_topic(row.id)]
-    if row.job_id is not None:
-        topics.append(events.job_evaluations_topic(row.job_id))
+async def _announce(rows: Sequence[Evaluation], settings: Settings) -> None:
+    if not rows:
+        return
+    topics: dict[str, None] = {}
+    for row in rows:
+        topics[events.evaluation_topic(row.id)] = None
+        if row.job_id is not None:
+            topics[events.job_evaluations_topic(row.job_id)] = None
     await events.announce(*topics, redis_url=settings.redis_url)

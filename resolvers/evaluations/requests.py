@@ -388,7 +388,7 @@ async def evaluate_applicants(
             {"batchId": str(batch_id), "queued": len(rows), "engine": engine},
         )
         await session.commit()
-    await engines.enqueue([row.id for row in rows])
+    await engines.enqueue([row.id for row in rows], engine)
     return Batch(
         id=batch_id,
         job_id=job_id,
@@ -502,11 +502,12 @@ async def requeue_unfinished(factory: SessionFactory, before: datetime | None = 
     """Send again every evaluation left PENDING or RUNNING (the embedded worker's in-memory
     queue died with the previous process); `before` leaves newer requests alone."""
     async with factory() as session:
-        statement = select(col(Evaluation.id)).where(
+        statement = select(col(Evaluation.id), col(Evaluation.requested_engine)).where(
             col(Evaluation.status).in_([EvaluationStatus.PENDING, EvaluationStatus.RUNNING])
         )
         if before is not None:
             statement = statement.where(col(Evaluation.created_at) < before)
-        ids = list((await session.exec(statement)).all())
-    await engines.enqueue(ids)
-    return len(ids)
+        rows = list((await session.exec(statement)).all())
+    for engine in engines.ENGINES:
+        await engines.enqueue([i for i, e in rows if e == engine], engine)
+    return len(rows)

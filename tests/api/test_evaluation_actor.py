@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import date
 from typing import Any
 
 import dramatiq
@@ -11,10 +12,18 @@ import pytest
 from sqlmodel import col, select
 
 import tasks.evaluations  # noqa: F401 - declares the actor
+from models.audit import AuditLog
 from models.enums import EvaluationStatus, Role
 from models.evaluation import Evaluation
 from models.job import Job
-from resolvers.evaluations.process import MAX_ATTEMPTS, process_evaluation
+from resolvers.evaluations.process import (
+    MAX_ATTEMPTS,
+    _claim,
+    _finish,
+    _run,
+    process_evaluation,
+    process_evaluations,
+)
 from resolvers.evaluations.requests import requeue_unfinished
 from tasks import runtime
 from tasks.names import RUN_EVALUATION
@@ -130,3 +139,37 @@ async def test_finished_evaluations_are_left_alone(db, settings, status):
     await process_evaluation(db, settings, row.id)
     # then
     assert (await stored(db, Evaluation, row.id)).attempts == 1
+
+
+async def test_a_group_stores_each_evaluation_once_whatever_state_it_is_in(db, settings):
+    # given: one finished, one fresh, one whose workers kept dying, one unknown id
+    done = await pending(db, status=EvaluationStatus.COMPLETED, attempts=1, score=12.0)
+    fresh = await pending(db)
+    dying = await pending(db, status=EvaluationStatus.RUNNING, attempts=MAX_ATTEMPTS)
+    # when
+    await process_evaluations(db, settings, [done.id, fresh.id, dying.id, uuid.uuid4()])
+    # then
+    assert (await stored(db, Evaluation, done.id)).score == 12.0
+    assert (await stored(db, Evaluation, fresh.id)).status is EvaluationStatus.COMPLETED
+    assert (await stored(db, Evaluation, dying.id)).status is EvaluationStatus.FAILED
+    async with db() as session:
+        audited = (
+            await session.exec(
+                select(col(AuditLog.entity_id)).where(col(AuditLog.action) == "evaluation.complete")
+            )
+        ).all()
+    assert audited == [str(fresh.id)]
+
+
+async def test_a_result_is_not_stored_over_a_newer_claim(db, settings):
+    # given: claimed by this delivery, then re-claimed by another one (a redelivery)
+    row = await pending(db)
+    claimed, _, claim = await _claim(db, [row.id])
+    await _claim(db, [row.id])
+    outcomes = await _run(db, settings, claimed, date(2026, 11, 1))
+    # when
+    stored_rows = await _finish(db, claimed, outcomes, claim, None)
+    # then: the newer claim will store its own result
+    assert stored_rows == []
+    after = await stored(db, Evaluation, row.id)
+    assert (after.status, after.attempts, after.score) == (EvaluationStatus.RUNNING, 2, None)
