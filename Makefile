@@ -10,7 +10,7 @@ GRAPHIQL_DIR := .graphiql
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run worker test lint format schema graphiql http-audit bench-nested bench-upsert bench-cv clean help
+.PHONY: run worker test lint format schema graphiql http-audit bench-nested bench-upsert bench-cv bench-eval clean help
 
 help:
 	@echo "make run     start the server (SQLite, demo data, GraphiQL at http://127.0.0.1:8000/graphql)"
@@ -85,6 +85,10 @@ bench-upsert: $(VENV)/.synced
 
 bench-cv: $(VENV)/.synced
 	$(PY) bench/cv/quality.py
+
+bench-eval: $(VENV)/.synced
+	$(PY) bench/evaluations/ranking.py
+	$(PY) bench/evaluations/throughput.py
 
 clean:
 	rm -rf $(VENV) $(GRAPHIQL_DIR)
