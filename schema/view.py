@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -48,7 +48,7 @@ from schema.multipart import (
     forgery_refusal,
     operations_with_files,
 )
-from schema.websocket import TransportWSHandler, authorization_of
+from schema.websocket import TransportWSHandler
 
 logger = logging.getLogger("talentgraph.graphiql")
 
@@ -305,16 +305,10 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
         return operations_with_files(form_data)  # type: ignore[no-any-return]
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """Authenticate a WebSocket from `Authorization` in its `connection_init` payload."""
-        header = authorization_of(context)
-        if header is None:
-            return ACK
-        try:
-            viewer = await authenticate(self.settings, self.session_factory, header, self.external)
-        except AuthenticationError as exc:
-            raise ConnectionRejectionError({"message": exc.message}) from exc
-        context.viewer = viewer
-        context.loaders = Loaders(self.session_factory, viewer)
+        """A WebSocket is authenticated from `Authorization` in its `connection_init` payload
+        by `schema.websocket.TransportWSHandler` (4401 for a bad token), which also re-checks
+        the sign-in before every operation."""
+        del context
         return ACK
 
     async def process_result(self, request: Any, result: Any) -> GraphQLHTTPResponse:

@@ -65,13 +65,33 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     expiry_task: asyncio.Task[None] | None = None
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        """After the ack, a signed-in socket is closed (4401) when its access token expires,
-        even while it only receives subscription events."""
+        """Authenticate from the payload's `Authorization` (an invalid or expired token closes
+        the socket with 4401, like a sign-in that ends later); after the ack, a signed-in socket
+        is closed (4401) when its access token expires, even while it only receives events."""
+        payload = message.get("payload")
+        header = (
+            payload.get("Authorization") or payload.get("authorization")
+            if isinstance(payload, dict)
+            else None
+        )
+        if header is not None and not self.connection_init_received:
+            view: Any = self.view
+            try:
+                viewer = await authenticate(
+                    view.settings, view.session_factory, str(header), view.external
+                )
+            except AuthenticationError:
+                self.connection_init_received = True
+                if self.connection_init_timeout_task:
+                    self.connection_init_timeout_task.cancel()
+                await self._close(UNAUTHENTICATED)
+                return
+            self.context.viewer = viewer
+            self.context.loaders = Loaders(view.session_factory, viewer)
         await super().handle_connection_init(message)
-        header = authorization_of(self.context)
         if not self.connection_acknowledged or header is None or self.expiry_task is not None:
             return
-        seconds = seconds_left(self.context.settings, header)
+        seconds = seconds_left(self.context.settings, str(header))
         if seconds is not None:
             self.expiry_task = asyncio.create_task(self._close_at_expiry(seconds))
 

@@ -142,7 +142,7 @@ async def test_anonymous_subscribers_must_sign_in_and_bad_tokens_are_refused(
             await ws.receive_json()
     # then
     assert [e["extensions"]["code"] for e in anonymous["payload"]["errors"]] == ["UNAUTHENTICATED"]
-    assert refused.value.code == 4403
+    assert refused.value.code == 4401  # graphql-transport-ws "Unauthorized": sign in again
 
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")

@@ -18,7 +18,7 @@ from resolvers.upserts.jobs import requeue_unfinished
 from tasks import runtime
 from tasks.worker import start_worker, stop_worker
 from tests.api.test_upserts import UPSERT, batch, partner, person
-from tests.helpers import gql
+from tests.helpers import gql, make_candidate, make_org
 
 JOB = """
 query Job($id: ID!, $after: Int) {
@@ -175,6 +175,30 @@ async def test_csv_file_becomes_an_import_job_with_per_line_errors(
             await session.exec(select(Candidate).where(Candidate.email == "ada@example.com"))
         ).one()
     assert ada.external_id == "c-1"
+
+
+async def test_a_csv_row_with_another_organizations_email_is_a_plain_duplicate(
+    client: Any, db: Any, settings: Any, worker: Any
+) -> None:
+    """Issue 13 items 3/4: an import never takes over (sources) another organization's
+    candidate, and its row result tells nothing about whose email it is."""
+    # given
+    _, token = await partner(db, settings)
+    theirs = await make_candidate(db, sourced_by=await make_org(db), email="ada@example.com")
+    # when
+    body = await upload(client, token, CSV.encode(), uuid.uuid4().hex)
+    done = await finished(client, token, body["data"]["importCandidatesCsv"]["importJob"]["id"])
+    # then
+    first = next(r for r in done["rows"] if r["index"] == 0)
+    assert (first["outcome"], first["entityId"]) == ("FAILED", None)
+    assert first["errors"] == [{"path": "email", "code": "DUPLICATE"}]
+    async with db() as session:
+        stored = await session.get(Candidate, theirs.id)
+    assert stored is not None
+    assert (stored.sourced_by_organization_id, stored.version) == (
+        theirs.sourced_by_organization_id,
+        theirs.version,
+    )
 
 
 async def test_csv_with_a_bad_header_is_refused_whole(client: Any, db: Any, settings: Any) -> None:

@@ -163,3 +163,22 @@ async def test_an_expiring_token_closes_an_idle_socket_with_4401(
             await ws.receive_json(wait_seconds=30)
     # then
     assert closed.value.code == 4401
+
+
+async def test_an_expired_or_invalid_token_is_refused_at_connection_init_with_4401(
+    app: Any, db: Any, settings: Any
+) -> None:
+    # given
+    user = await make_user(db, Role.RECRUITER, await make_org(db))
+    expired = issue_access_token(settings, user, now=datetime.now(UTC) - timedelta(days=1))
+    codes = []
+    for token in (expired, "not-a-token"):
+        async with WebSocketClient(app) as ws:
+            # when
+            payload = {"Authorization": f"Bearer {token}"}
+            await ws.send_json({"type": "connection_init", "payload": payload})
+            with pytest.raises(WebSocketClosed) as closed:
+                await ws.receive_json()
+            codes.append(closed.value.code)
+    # then
+    assert codes == [4401, 4401]
