@@ -20,7 +20,9 @@ from typing import Any, Generic, TypeVar
 
 from graphql import (
     DocumentNode,
+    FloatValueNode,
     GraphQLError,
+    IntValueNode,
     Node,
     OperationDefinitionNode,
     StringValueNode,
@@ -32,6 +34,9 @@ V = TypeVar("V")
 
 # the parsed tree takes about this many bytes per AST node (measured with tracemalloc)
 NODE_BYTES = 400
+# characters of a number literal: no Int or Float needs more, and Python refuses to convert
+# integers of over 4,300 digits (an internal error in graphql-core's coercion)
+MAX_NUMBER_LITERAL = 64
 
 
 class ByteBoundedCache(Generic[V]):
@@ -145,7 +150,7 @@ def nodes(document: Node) -> Iterator[Node]:
 
 
 def checked_document(document: DocumentNode, max_string_literal: int) -> int:
-    """Refuse over-long or unstorable string literals; the tree's estimated size in bytes."""
+    """Refuse over-long or unstorable literals; the tree's estimated size in bytes."""
     count = 0
     for node in nodes(document):
         count += 1
@@ -158,6 +163,12 @@ def checked_document(document: DocumentNode, max_string_literal: int) -> int:
                 )
             if not storable(node.value):
                 raise bad_input(UNSTORABLE)
+        elif isinstance(node, IntValueNode | FloatValueNode):
+            if len(node.value) > MAX_NUMBER_LITERAL:
+                raise bad_input(
+                    f"Number literals are limited to {MAX_NUMBER_LITERAL} characters",
+                    maxLength=MAX_NUMBER_LITERAL,
+                )
     return count * NODE_BYTES
 
 

@@ -154,3 +154,14 @@ async def test_caps_are_settings(settings):
     # then
     assert long_document.errors[0]["extensions"]["maxBytes"] == 500
     assert long_literal.errors[0]["extensions"]["maxLength"] == 5
+
+
+@pytest.mark.parametrize("number", ["1" * 4301, "-" + "9" * 5000, "1" * 65])
+async def test_an_over_long_number_literal_is_bad_user_input(client, number):
+    """Python refuses to convert integers of over 4,300 digits: that was an internal error."""
+    # when
+    result = await gql(client, f"{{ jobs(first: {number}) {{ totalCount }} }}")
+    # then
+    assert result.data is None
+    (error,) = result.errors
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "maxLength": 64}
