@@ -11,6 +11,7 @@ import pytest
 
 from models.enums import Role
 from server import close_app, create_app
+from tests.asgi_ws import WebSocketClient
 from tests.helpers import GraphQLResponse, gql, make_user, token_for, variant_client
 
 TYPENAME = "{ __typename }"
@@ -165,3 +166,34 @@ async def test_an_over_long_number_literal_is_bad_user_input(client, number):
     assert result.data is None
     (error,) = result.errors
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "maxLength": 64}
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        (
+            {
+                "query": "subscription ($id: ID!) { documentUpdated(id: $id) { id } }",
+                "variables": {"id": "a\x00b"},
+            },
+            "BAD_USER_INPUT",
+        ),
+        ({"query": "query A { __typename } query B { __typename }"}, "OPERATION_NAME_REQUIRED"),
+    ],
+    ids=["nul", "unnamed"],
+)
+async def test_refusals_reach_websocket_clients_as_errors(app, db, settings, payload, code):
+    """The same checks over graphql-transport-ws: an `error` message, never a dead operation."""
+    # given
+    token = token_for(settings, await make_user(db, Role.CANDIDATE))
+    async with WebSocketClient(app) as ws:
+        await ws.send_json(
+            {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+        )
+        assert (await ws.receive_json())["type"] == "connection_ack"
+        # when
+        await ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
+        message = await ws.receive_json()
+    # then
+    assert message["type"] == "error"
+    assert [e["extensions"]["code"] for e in message["payload"]] == [code]
