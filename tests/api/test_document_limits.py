@@ -197,3 +197,23 @@ async def test_refusals_reach_websocket_clients_as_errors(app, db, settings, pay
     # then
     assert message["type"] == "error"
     assert [e["extensions"]["code"] for e in message["payload"]] == [code]
+
+
+async def test_apps_with_equal_limits_share_one_schema_and_its_caches(settings, tmp_path):
+    """The schema is built once per set of limits, not per app (test-suite speed)."""
+    # given
+    apps = [
+        create_app(settings),
+        create_app(dataclasses.replace(settings, data_dir=tmp_path / "other")),
+        create_app(dataclasses.replace(settings, max_query_depth=5)),
+    ]
+    try:
+        # when
+        schemas = [app.state.schema for app in apps]
+    finally:
+        for app in apps:
+            await close_app(app)
+    # then
+    assert schemas[0] is schemas[1]
+    assert schemas[2] is not schemas[0]
+    assert schemas[0].document_caches is schemas[1].document_caches
