@@ -20,9 +20,15 @@ from typing import Any, Generic, TypeVar
 
 from graphql import (
     DocumentNode,
+    FieldNode,
+    FloatValueNode,
     GraphQLError,
+    IntValueNode,
+    NameNode,
     Node,
     OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
     StringValueNode,
     parse,
 )
@@ -32,6 +38,9 @@ V = TypeVar("V")
 
 # the parsed tree takes about this many bytes per AST node (measured with tracemalloc)
 NODE_BYTES = 400
+# characters of a number literal: no Int or Float needs more, and Python refuses to convert
+# integers of over 4,300 digits (an internal error in graphql-core's coercion)
+MAX_NUMBER_LITERAL = 64
 
 
 class ByteBoundedCache(Generic[V]):
@@ -145,7 +154,7 @@ def nodes(document: Node) -> Iterator[Node]:
 
 
 def checked_document(document: DocumentNode, max_string_literal: int) -> int:
-    """Refuse over-long or unstorable string literals; the tree's estimated size in bytes."""
+    """Refuse over-long or unstorable literals; the tree's estimated size in bytes."""
     count = 0
     for node in nodes(document):
         count += 1
@@ -158,7 +167,37 @@ def checked_document(document: DocumentNode, max_string_literal: int) -> int:
                 )
             if not storable(node.value):
                 raise bad_input(UNSTORABLE)
+        elif isinstance(node, IntValueNode | FloatValueNode):
+            if len(node.value) > MAX_NUMBER_LITERAL:
+                raise bad_input(
+                    f"Number literals are limited to {MAX_NUMBER_LITERAL} characters",
+                    maxLength=MAX_NUMBER_LITERAL,
+                )
     return count * NODE_BYTES
+
+
+def placeholder(operation_name: str | None) -> DocumentNode:
+    """`query <name> { __typename }`: stands in for a refused document until its errors are
+    reported (the operation's name must still resolve)."""
+    return DocumentNode(
+        definitions=(
+            OperationDefinitionNode(
+                operation=OperationType.QUERY,
+                name=NameNode(value=operation_name) if operation_name else None,
+                variable_definitions=(),
+                directives=(),
+                selection_set=SelectionSetNode(
+                    selections=(
+                        FieldNode(
+                            name=NameNode(value="__typename"),
+                            arguments=(),
+                            directives=(),
+                        ),
+                    )
+                ),
+            ),
+        )
+    )
 
 
 class DocumentGate(SchemaExtension):
@@ -169,30 +208,35 @@ class DocumentGate(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        query = context.query
-        limits = self.caches.limits
-        if query is not None and context.graphql_document is None:
-            if text_bytes(query) > limits.max_document_bytes:
-                raise GraphQLError(
-                    f"The query document is larger than {limits.max_document_bytes} bytes",
-                    extensions={
-                        "code": "DOCUMENT_TOO_LARGE",
-                        "maxBytes": limits.max_document_bytes,
-                    },
-                )
-            check_variables(context.variables)
-            if context.operation_name is not None and not storable(context.operation_name):
-                raise bad_input(UNSTORABLE)
-            document = self.parse(query, context.parse_options)
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            if context.operation_name is None and len(operations) > 1:
-                # never guess: running the first one may run a mutation the client did not mean
-                raise GraphQLError(
-                    "The document holds several operations: name one in `operationName`",
-                    extensions={"code": OPERATION_NAME_REQUIRED},
-                )
-            context.graphql_document = document
+        if context.query is not None and context.graphql_document is None:
+            try:
+                context.graphql_document = self.checked(context.query, context)
+            except GraphQLError as error:
+                # Reported like a validation error: strawberry's WebSocket path does not
+                # catch errors raised by this hook, so the refusal travels as data.
+                context.graphql_document = placeholder(context.operation_name)
+                context.pre_execution_errors = [error]
         yield
+
+    def checked(self, query: str, context: Any) -> DocumentNode:
+        limits = self.caches.limits
+        if text_bytes(query) > limits.max_document_bytes:
+            raise GraphQLError(
+                f"The query document is larger than {limits.max_document_bytes} bytes",
+                extensions={"code": "DOCUMENT_TOO_LARGE", "maxBytes": limits.max_document_bytes},
+            )
+        check_variables(context.variables)
+        if context.operation_name is not None and not storable(context.operation_name):
+            raise bad_input(UNSTORABLE)
+        document = self.parse(query, context.parse_options)
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if context.operation_name is None and len(operations) > 1:
+            # never guess: running the first one may run a mutation the client did not mean
+            raise GraphQLError(
+                "The document holds several operations: name one in `operationName`",
+                extensions={"code": OPERATION_NAME_REQUIRED},
+            )
+        return document
 
     def parse(self, query: str, options: Mapping[str, Any]) -> DocumentNode:
         cached = self.caches.parsed.get(query)

@@ -11,6 +11,7 @@ import pytest
 
 from models.enums import Role
 from server import close_app, create_app
+from tests.asgi_ws import WebSocketClient
 from tests.helpers import GraphQLResponse, gql, make_user, token_for, variant_client
 
 TYPENAME = "{ __typename }"
@@ -154,3 +155,65 @@ async def test_caps_are_settings(settings):
     # then
     assert long_document.errors[0]["extensions"]["maxBytes"] == 500
     assert long_literal.errors[0]["extensions"]["maxLength"] == 5
+
+
+@pytest.mark.parametrize("number", ["1" * 4301, "-" + "9" * 5000, "1" * 65])
+async def test_an_over_long_number_literal_is_bad_user_input(client, number):
+    """Python refuses to convert integers of over 4,300 digits: that was an internal error."""
+    # when
+    result = await gql(client, f"{{ jobs(first: {number}) {{ totalCount }} }}")
+    # then
+    assert result.data is None
+    (error,) = result.errors
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "maxLength": 64}
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        (
+            {
+                "query": "subscription ($id: ID!) { documentUpdated(id: $id) { id } }",
+                "variables": {"id": "a\x00b"},
+            },
+            "BAD_USER_INPUT",
+        ),
+        ({"query": "query A { __typename } query B { __typename }"}, "OPERATION_NAME_REQUIRED"),
+    ],
+    ids=["nul", "unnamed"],
+)
+async def test_refusals_reach_websocket_clients_as_errors(app, db, settings, payload, code):
+    """The same checks over graphql-transport-ws: an `error` message, never a dead operation."""
+    # given
+    token = token_for(settings, await make_user(db, Role.CANDIDATE))
+    async with WebSocketClient(app) as ws:
+        await ws.send_json(
+            {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+        )
+        assert (await ws.receive_json())["type"] == "connection_ack"
+        # when
+        await ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
+        message = await ws.receive_json()
+    # then
+    assert message["type"] == "error"
+    assert [e["extensions"]["code"] for e in message["payload"]] == [code]
+
+
+async def test_apps_with_equal_limits_share_one_schema_and_its_caches(settings, tmp_path):
+    """The schema is built once per set of limits, not per app (test-suite speed)."""
+    # given
+    apps = [
+        create_app(settings),
+        create_app(dataclasses.replace(settings, data_dir=tmp_path / "other")),
+        create_app(dataclasses.replace(settings, max_query_depth=5)),
+    ]
+    try:
+        # when
+        schemas = [app.state.schema for app in apps]
+    finally:
+        for app in apps:
+            await close_app(app)
+    # then
+    assert schemas[0] is schemas[1]
+    assert schemas[2] is not schemas[0]
+    assert schemas[0].document_caches is schemas[1].document_caches

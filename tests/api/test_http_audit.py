@@ -70,6 +70,8 @@ def test_h01_h02_graphql_http_audit_has_no_failures_and_no_warnings(tmp_path: Pa
         "JWT_SECRET": "audit-0123456789abcdefghijklmnopqrstuvwxyz",
         "SEED_DEMO": "false",
         "BROKER_URL": "stub://",
+        "REDIS_URL": "",
+        "GRAPHIQL": "false",
         "LOG_LEVEL": "warning",
         "RATE_LIMIT_ANONYMOUS": "100000",
     }
