@@ -90,16 +90,18 @@ class _ViewerLoader(Loader[Any, Any]):
         return clauses
 
 
-class ApplicationPageByJobIdLoader(ParentPageLoader):
+class _ViewerPageLoader(ParentPageLoader):
+    def __init__(self, session_factory: SessionFactory, viewer: Viewer) -> None:
+        super().__init__(session_factory)
+        self.viewer = viewer
+
+
+class ApplicationPageByJobIdLoader(_ViewerPageLoader):
     """A keyset page of each job's visible applications; `filters` holds the stages."""
 
     model = Application
     parent = "job_id"
     orders = APPLICATION_ORDERS
-
-    def __init__(self, session_factory: SessionFactory, viewer: Viewer) -> None:
-        super().__init__(session_factory)
-        self.viewer = viewer
 
     def clauses(
         self, parent_ids: Sequence[uuid.UUID], filters: tuple[Any, ...]
@@ -110,16 +112,12 @@ class ApplicationPageByJobIdLoader(ParentPageLoader):
         return clauses
 
 
-class EvaluationPageByCandidateIdLoader(ParentPageLoader):
+class EvaluationPageByCandidateIdLoader(_ViewerPageLoader):
     """A keyset page of each candidate's visible evaluations, newest first."""
 
     model = Evaluation
     parent = "candidate_id"
     orders = EVALUATION_ORDERS
-
-    def __init__(self, session_factory: SessionFactory, viewer: Viewer) -> None:
-        super().__init__(session_factory)
-        self.viewer = viewer
 
     def clauses(
         self, parent_ids: Sequence[uuid.UUID], filters: tuple[Any, ...]

@@ -20,10 +20,13 @@ import logging
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
+from typing import Any, TypeVar
 
 logger = logging.getLogger("talentgraph.documents")
+
+T = TypeVar("T")
 
 CHANNEL = "talentgraph:documents"  # Redis channel of the topics that changed (name kept)
 RETRY_SECONDS = 1.0
@@ -70,6 +73,39 @@ def listeners(topic: str | uuid.UUID) -> int:
     """How many subscriptions wait on the topic (tests wait for theirs to start)."""
     with _lock:
         return len(_subscribers.get(str(topic), ()))
+
+
+async def wait(changed: asyncio.Event, seconds: float) -> None:
+    """Until a notification or `seconds`, whichever comes first; then clear the event."""
+    try:
+        await asyncio.wait_for(changed.wait(), seconds)
+    except TimeoutError:
+        pass
+    changed.clear()
+
+
+async def follow(
+    changed: asyncio.Event,
+    row: T | None,
+    read: Callable[[], Awaitable[T | None]],
+    finished: Callable[[T], bool],
+    poll_seconds: float,
+) -> AsyncIterator[T]:
+    """`row` and each changed state of it (status or `updated_at`), re-read on every
+    notification and every `poll_seconds`, until `finished(row)` or the row is gone.
+
+    Call it inside `listen(topic)` entered before `row` was read, so no change is missed.
+    """
+    seen: tuple[Any, Any] | None = None
+    while row is not None:
+        state = (getattr(row, "status", None), getattr(row, "updated_at", None))
+        if state != seen:
+            seen = state
+            yield row
+        if finished(row):
+            return
+        await wait(changed, poll_seconds)
+        row = await read()
 
 
 async def announce(*topics: str | uuid.UUID, redis_url: str | None = None) -> None:

@@ -7,7 +7,6 @@ notifying this one, and the timer still delivers its change, at most that much l
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -41,18 +40,12 @@ async def watch(
         visible = await get_document(ctx, LoaderSet(ctx.session_factory, ctx.viewer), document_id)
         if visible is None:
             raise NotFoundError("Document not found", field="id")
-        seen: tuple[object, object] | None = None
-        document = await _read(ctx, document_id)
-        while document is not None:
-            state = (document.status, document.updated_at)
-            if state != seen:
-                seen = state
-                yield document
-            if document.status in TERMINAL:
-                return
-            try:
-                await asyncio.wait_for(changed.wait(), poll_seconds)
-            except TimeoutError:
-                pass
-            changed.clear()
-            document = await _read(ctx, document_id)
+        first = await _read(ctx, document_id)
+        async for document in events.follow(
+            changed,
+            first,
+            lambda: _read(ctx, document_id),
+            lambda row: row.status in TERMINAL,
+            poll_seconds,
+        ):
+            yield document

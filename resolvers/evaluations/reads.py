@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -103,16 +102,14 @@ async def watch_evaluation(
         row = await _read(ctx, evaluation_id)
         if row is None or not can_view_evaluation(ctx.viewer, row):
             raise NotFoundError("Evaluation not found", field="id")
-        seen: tuple[object, object] | None = None
-        while row is not None:
-            state = (row.status, row.updated_at)
-            if state != seen:
-                seen = state
-                yield row
-            if row.status in TERMINAL:
-                return
-            await _wait(changed, poll_seconds)
-            row = await _read(ctx, evaluation_id)
+        async for evaluation in events.follow(
+            changed,
+            row,
+            lambda: _read(ctx, evaluation_id),
+            lambda found: found.status in TERMINAL,
+            poll_seconds,
+        ):
+            yield evaluation
 
 
 async def watch_job(
@@ -137,7 +134,7 @@ async def watch_job(
         last: datetime | None = since
         sent: set[tuple[uuid.UUID, datetime]] = set()  # rows at `last`, already yielded
         while True:
-            await _wait(changed, poll_seconds)
+            await events.wait(changed, poll_seconds)
             for row in await _changed_since(ctx, job_id, last):
                 if (row.id, row.updated_at) in sent:
                     continue
@@ -162,11 +159,3 @@ async def _changed_since(
         statement = statement.where(col(Evaluation.updated_at) >= since)
     async with ctx.session_factory() as session:
         return list((await session.exec(statement)).all())
-
-
-async def _wait(changed: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(changed.wait(), seconds)
-    except TimeoutError:
-        pass
-    changed.clear()
