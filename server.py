@@ -35,6 +35,7 @@ from models import migrate
 from models.db import count_statements, make_engine, make_session_factory, statement_counter
 from models.settings import ROOT, Settings
 from resolvers import events
+from resolvers.calendar import calendar_file
 from resolvers.documents.download import download
 from resolvers.documents.upload import requeue_unfinished as requeue_documents
 from resolvers.evaluations.requests import requeue_unfinished as requeue_evaluations
@@ -165,6 +166,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
         WebSocketRoute("/graphql", graphql),
         Route("/documents/{document_id}/file", download, methods=["GET"]),
+        Route("/interviews/{interview_id}/calendar.ics", calendar_file, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]

@@ -26,6 +26,17 @@ from loaders.candidates import (
     RelatedCandidateByIdLoader,
     WorkExperienceByCandidateIdLoader,
 )
+from loaders.interviews import (
+    InterviewsByApplicationIdLoader,
+    InterviewsByCandidateIdLoader,
+    NotesByApplicationIdLoader,
+    NotesByCandidateIdLoader,
+    PanelistsByApplicationIdLoader,
+    PanelistsByInterviewIdLoader,
+    ScorecardsByApplicationIdLoader,
+    ScorecardsByInterviewIdLoader,
+    UserByIdLoader,
+)
 from loaders.jobs import JobByIdLoader, JobSkillsByJobIdLoader, OrganizationByIdLoader
 from loaders.policy import Viewer
 from models.db import SessionFactory
@@ -117,6 +128,42 @@ class LoaderSet:
     @cached_property
     def evaluations_by_application(self) -> EvaluationsByApplicationIdLoader:
         return EvaluationsByApplicationIdLoader(self.session_factory)
+
+    @cached_property
+    def user(self) -> UserByIdLoader:
+        return UserByIdLoader(self.session_factory)
+
+    @cached_property
+    def interviews_by_application(self) -> InterviewsByApplicationIdLoader:
+        return InterviewsByApplicationIdLoader(self.session_factory)
+
+    @cached_property
+    def interviews_by_candidate(self) -> InterviewsByCandidateIdLoader:
+        return InterviewsByCandidateIdLoader(self.session_factory)
+
+    @cached_property
+    def panelists_by_interview(self) -> PanelistsByInterviewIdLoader:
+        return PanelistsByInterviewIdLoader(self.session_factory)
+
+    @cached_property
+    def panelists_by_application(self) -> PanelistsByApplicationIdLoader:
+        return PanelistsByApplicationIdLoader(self.session_factory)
+
+    @cached_property
+    def scorecards_by_interview(self) -> ScorecardsByInterviewIdLoader:
+        return ScorecardsByInterviewIdLoader(self.session_factory)
+
+    @cached_property
+    def scorecards_by_application(self) -> ScorecardsByApplicationIdLoader:
+        return ScorecardsByApplicationIdLoader(self.session_factory)
+
+    @cached_property
+    def notes_by_application(self) -> NotesByApplicationIdLoader:
+        return NotesByApplicationIdLoader(self.session_factory)
+
+    @cached_property
+    def notes_by_candidate(self) -> NotesByCandidateIdLoader:
+        return NotesByCandidateIdLoader(self.session_factory)
 
     @cached_property
     def related_candidate(self) -> RelatedCandidateByIdLoader | None:

@@ -6,6 +6,7 @@ from models.candidate import Candidate, CandidateSkill, Certification, Education
 from models.document import Document
 from models.evaluation import Evaluation
 from models.imports import IdempotencyKey, ImportBatch, ImportRow
+from models.interview import Interview, InterviewPanelist, Note, Scorecard
 from models.job import Job, JobSkill
 from models.organization import Organization, RefreshToken, User
 from models.skill import Skill
@@ -23,10 +24,14 @@ __all__ = [
     "IdempotencyKey",
     "ImportBatch",
     "ImportRow",
+    "Interview",
+    "InterviewPanelist",
     "Job",
     "JobSkill",
+    "Note",
     "Organization",
     "RefreshToken",
+    "Scorecard",
     "Skill",
     "User",
     "WorkExperience",

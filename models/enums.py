@@ -120,3 +120,21 @@ class MatchedBy(StrEnum):
     EXTERNAL_ID = "EXTERNAL_ID"
     EMAIL = "EMAIL"
     PHONE = "PHONE"
+
+
+class InterviewKind(StrEnum):
+    PHONE = "PHONE"
+    VIDEO = "VIDEO"
+    ONSITE = "ONSITE"
+
+
+class InterviewStatus(StrEnum):
+    SCHEDULED = "SCHEDULED"
+    CANCELLED = "CANCELLED"
+
+
+class Recommendation(StrEnum):
+    STRONG_NO = "STRONG_NO"
+    NO = "NO"
+    YES = "YES"
+    STRONG_YES = "STRONG_YES"

@@ -21,6 +21,10 @@ Hierarchy:
     ├── IdempotencyInProgressError the first request with this idempotency key still runs
     ├── InvalidStateError       the object's state does not allow the operation
     ├── EngineUnavailableError  the evaluation engine asked for cannot run now
+    ├── ApplicationClosedError  the application is final: no interviews or scorecards
+    ├── InterviewInPastError    an interview must start in the future
+    ├── InterviewerNotInOrganizationError  interviewers come from the hiring organization
+    ├── InterviewOverlapError   an interviewer is busy then
     └── UploadRejectedError     an uploaded file is refused (`code` says why)
         ├── FileTooLargeError   larger than the upload limit
         ├── NotAPdfError        no PDF signature, or pypdf cannot open it
@@ -195,3 +199,30 @@ class EngineUnavailableError(PublicError):
         super().__init__(message, field="engine")
         self.engine = engine
         self.retry_after = retry_after
+
+
+class ApplicationClosedError(PublicError):
+    """The application is HIRED, REJECTED or WITHDRAWN: nothing more is scheduled or scored."""
+
+    code = "APPLICATION_CLOSED"
+
+
+class InterviewInPastError(PublicError):
+    code = "INTERVIEW_IN_PAST"
+
+
+class InterviewerNotInOrganizationError(PublicError):
+    """An interviewer is not an active recruiter or admin of the hiring organization."""
+
+    code = "INTERVIEWER_NOT_IN_ORGANIZATION"
+
+
+class InterviewOverlapError(PublicError):
+    """An interviewer has another interview at that time."""
+
+    code = "INTERVIEW_OVERLAP"
+
+    def __init__(self, message: str, *, interviewer_id: Any, interview_id: Any) -> None:
+        super().__init__(message, field="interviewerIds")
+        self.interviewer_id = interviewer_id
+        self.interview_id = interview_id

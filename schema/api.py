@@ -30,6 +30,7 @@ from schema.mutation import Mutation
 from schema.mutations.applications import HANDLERS as APPLICATION_HANDLERS
 from schema.mutations.documents import HANDLERS as DOCUMENT_HANDLERS
 from schema.mutations.evaluations import HANDLERS as EVALUATION_HANDLERS
+from schema.mutations.interviews import HANDLERS as INTERVIEW_HANDLERS
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
 from schema.subscription import Subscription
@@ -180,6 +181,7 @@ def _build_schema(limits: SchemaLimits) -> TalentgraphSchema:
             *APPLICATION_HANDLERS,
             *DOCUMENT_HANDLERS,
             *EVALUATION_HANDLERS,
+            *INTERVIEW_HANDLERS,
         ),
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[

@@ -14,6 +14,7 @@ from schema.mutations.applications import ApplicationMutations
 from schema.mutations.candidates import CandidateMutations
 from schema.mutations.documents import DocumentMutations
 from schema.mutations.evaluations import EvaluationMutations
+from schema.mutations.interviews import InterviewMutations
 from schema.mutations.jobs import JobMutations
 from schema.mutations.upserts import UpsertMutations
 from schema.types.common import ErrorCode, UserError
@@ -105,6 +106,7 @@ class Mutation(
     UpsertMutations,
     DocumentMutations,
     EvaluationMutations,
+    InterviewMutations,
 ):
     @strawberry.mutation(description="Sign in with email and password.")
     async def login(

@@ -9,6 +9,7 @@ import strawberry
 from loaders.pagination import MAX_CURSOR_LENGTH, PageArgs
 from models.enums import ApplyMode, EvaluationStatus
 from resolvers import applications, audit, candidates, jobs, skills
+from resolvers import interviews as interview_resolvers
 from resolvers.context import Context
 from resolvers.evaluations import metrics as evaluation_metrics
 from resolvers.evaluations import reads as evaluation_reads
@@ -31,6 +32,7 @@ from schema.inputs_evaluations import (
     EvaluationOutcomeCount,
     LatencySummary,
 )
+from schema.inputs_interviews import InterviewFilterInput
 from schema.prefetch import prefetch_connection
 from schema.types.application import ApplicationType, EvaluationType
 from schema.types.audit import AuditLogEntryType
@@ -38,6 +40,7 @@ from schema.types.candidate import CandidateType
 from schema.types.common import Connection, to_connection
 from schema.types.document import DocumentType, UploadConstraints
 from schema.types.imports import ImportJobType
+from schema.types.interview import InterviewType
 from schema.types.job import JobType, SkillType
 from schema.types.organization import UserType
 
@@ -234,6 +237,26 @@ class Query:
             llm_tokens=found.llm_tokens,
             llm_circuit=found.llm_circuit,
         )
+
+    @strawberry.field(
+        description="A calendar: your organization's interviews (a candidate's own), by start "
+        "time, SCHEDULED only unless `includeCancelled`."
+    )
+    async def interviews(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        filter: Annotated[
+            InterviewFilterInput | None, strawberry.argument(description="Conditions.")
+        ] = None,
+    ) -> Connection[InterviewType]:
+        page = await interview_resolvers.list_interviews(
+            info.context,
+            PageArgs(first=first if first is not None else 20, after=after),
+            filter.to_filter() if filter else None,
+        )
+        return to_connection(page, InterviewType.from_model)
 
     @strawberry.field(description="A stored CV by id; null if missing or not visible.")
     async def document(self, info: Info, id: IdArg) -> DocumentType | None:

@@ -11,21 +11,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from loaders.policy import Viewer
-from loaders.registry import Loaders
 from models.storage import open_storage
 from resolvers.applications import get_document
 from resolvers.audit import record
-from resolvers.auth import authenticate
 from resolvers.context import Context
-from resolvers.errors import AuthenticationError
-from resolvers.ratelimit import Limit, retry_after_header
+from resolvers.routes import error_response, signed_in_context
 
 logger = logging.getLogger("talentgraph.documents")
 
@@ -35,11 +30,6 @@ FALLBACK_NAME = "cv.pdf"
 def download_path(document_id: uuid.UUID) -> str:
     """Where the file of a document is served, relative to the API's root."""
     return f"/documents/{document_id}/file"
-
-
-def _error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status, headers=headers or None)
 
 
 def content_disposition(filename: str) -> str:
@@ -54,50 +44,22 @@ def content_disposition(filename: str) -> str:
 
 async def download(request: Request) -> Response:
     """Send the stored PDF of a visible document; 401 without a valid token, else 404."""
-    app: Any = request.app
-    settings = app.state.settings
-    factory = app.state.session_factory
-    try:
-        viewer: Viewer = await authenticate(
-            settings, factory, request.headers.get("authorization"), app.state.external_idp
-        )
-    except AuthenticationError as exc:
-        return _error(401, "UNAUTHENTICATED", exc.message, **{"WWW-Authenticate": "Bearer"})
-    if viewer.user_id is None:
-        return _error(401, "UNAUTHENTICATED", "Sign in to download documents")
-    limiter = app.state.rate_limiter
-    if limiter is not None:  # the same budget as the user's GraphQL requests
-        wait = await limiter.hit(f"req:user:{viewer.user_id}", Limit(settings.rate_limit_user, 60))
-        if wait is not None:
-            retry = retry_after_header(wait)
-            return _error(
-                429, "RATE_LIMITED", "Too many requests; try again later", **{"Retry-After": retry}
-            )
+    ctx = await signed_in_context(request, "download documents")
+    if not isinstance(ctx, Context):
+        return ctx
     try:
         document_id = uuid.UUID(request.path_params["document_id"])
     except ValueError:
-        return _error(404, "NOT_FOUND", "Document not found")
-    state = request.scope.get("state", {})
-    client = request.client
-    ctx = Context(
-        request=request,
-        response=None,
-        settings=settings,
-        session_factory=factory,
-        viewer=viewer,
-        loaders=Loaders(factory, viewer),
-        request_id=state.get("request_id", ""),
-        client_ip=client.host if client else None,
-    )
+        return error_response(404, "NOT_FOUND", "Document not found")
     document = await get_document(ctx, ctx.loaders.at(("download",)), document_id)
     if document is None:
-        return _error(404, "NOT_FOUND", "Document not found")
+        return error_response(404, "NOT_FOUND", "Document not found")
     try:
-        data = await open_storage(settings).read(document.storage_key)
+        data = await open_storage(ctx.settings).read(document.storage_key)
     except FileNotFoundError:
         logger.warning("document %s has no stored file", document.id)
-        return _error(404, "NOT_FOUND", "The document's file is no longer stored")
-    async with factory() as session:  # reading a CV is access to personal data: audited
+        return error_response(404, "NOT_FOUND", "The document's file is no longer stored")
+    async with ctx.session_factory() as session:  # reading a CV is access to personal data
         record(session, ctx, "document.download", "Document", document.id)
         await session.commit()
     return Response(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 
@@ -15,13 +15,20 @@ from models.enums import ApplicationStage, EvaluationStatus
 from models.evaluation import Evaluation
 from resolvers.applications import get_document
 from resolvers.context import Context
+from resolvers.interviews import can_view_interview, is_panel_side
 from schema.prefetch import each, resolved
 from schema.types.candidate import CandidateType, visible_candidate
 from schema.types.document import DocumentType
 from schema.types.job import JobType, visible_job
 
+if TYPE_CHECKING:
+    from schema.types.interview import InterviewType, NoteType, ScorecardSummaryType
+
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
+LazyInterview = Annotated["InterviewType", strawberry.lazy("schema.types.interview")]
+LazyScorecardSummary = Annotated["ScorecardSummaryType", strawberry.lazy("schema.types.interview")]
+LazyNote = Annotated["NoteType", strawberry.lazy("schema.types.interview")]
 
 
 @strawberry.type(name="ApplicationEvent", description="One move of an application.")
@@ -264,6 +271,41 @@ class ApplicationType:
                 None,
             ),
         )
+
+    @strawberry.field(
+        description="Interviews of this application, by start time (cancelled ones included). "
+        "The candidate sees their own without interviewer-only fields; partners see none."
+    )
+    async def interviews(self, info: Info) -> list[LazyInterview]:
+        from schema.types.interview import InterviewType
+
+        viewer = info.context.viewer
+        rows = await info.context.loaders_at(info).interviews_by_application.load(self.row.id)
+        return [InterviewType.from_model(r) for r in rows if can_view_interview(viewer, r)]
+
+    @strawberry.field(
+        description="All submitted scorecards together (the hiring organization only; null for "
+        "an interviewer of this application who has a scorecard still to submit)."
+    )
+    async def scorecard_summary(self, info: Info) -> LazyScorecardSummary | None:
+        from schema.types.interview import scorecard_summary
+
+        loaders = info.context.loaders_at(info)
+        panel = await loaders.panelists_by_application.load(self.row.id)
+        cards = await loaders.scorecards_by_application.load(self.row.id)
+        return scorecard_summary(info, self.row.organization_id, panel, cards)
+
+    @strawberry.field(
+        description="Notes the hiring organization keeps on this application, oldest first "
+        "(empty for everyone else)."
+    )
+    async def notes(self, info: Info) -> list[LazyNote]:
+        from schema.types.interview import NoteType
+
+        if not is_panel_side(info.context.viewer, self.row.organization_id):
+            return []
+        rows = await info.context.loaders_at(info).notes_by_application.load(self.row.id)
+        return [NoteType.from_model(r) for r in rows]
 
     @strawberry.field(description="The CV submitted with the application, if any and visible.")
     async def document(self, info: Info) -> DocumentType | None:

@@ -13,11 +13,13 @@ from loaders.policy import (
     can_view_candidate,
     pii_needs_relationship,
 )
+from models.base import utcnow
 from models.candidate import Candidate, Certification, Education, WorkExperience
-from models.enums import CandidateSource, SkillLevel
+from models.enums import CandidateSource, InterviewStatus, Role, SkillLevel
 from resolvers.applications import visible_documents
 from resolvers.candidates import can_see_contact_details
 from resolvers.context import Context
+from resolvers.interviews import can_view_interview
 from schema.pages import EvaluationOrder, nested_connection
 from schema.prefetch import each, resolved
 from schema.types.common import Connection
@@ -26,12 +28,15 @@ from schema.types.organization import OrganizationType
 if TYPE_CHECKING:
     from schema.types.application import ApplicationType, EvaluationType
     from schema.types.document import DocumentType
+    from schema.types.interview import InterviewType, NoteType
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
 LazyApplication = Annotated["ApplicationType", strawberry.lazy("schema.types.application")]
 LazyDocument = Annotated["DocumentType", strawberry.lazy("schema.types.document")]
 LazyEvaluation = Annotated["EvaluationType", strawberry.lazy("schema.types.application")]
+LazyInterview = Annotated["InterviewType", strawberry.lazy("schema.types.interview")]
+LazyNote = Annotated["NoteType", strawberry.lazy("schema.types.interview")]
 
 
 @strawberry.type(name="Education", description="A degree or course of study.")
@@ -293,6 +298,46 @@ class CandidateType:
             convert=EvaluationType.from_model,
             count=count,
         )
+
+    @strawberry.field(
+        description="Interviews of this candidate the viewer may see, by start time: the "
+        "organization's, or a candidate's own (without interviewer-only fields)."
+    )
+    async def interviews(
+        self,
+        info: Info,
+        upcoming: Annotated[
+            bool, strawberry.argument(description="Only SCHEDULED ones that have not ended.")
+        ] = False,
+    ) -> list[LazyInterview]:
+        from schema.types.interview import InterviewType
+
+        viewer = info.context.viewer
+        rows = await info.context.loaders_at(info).interviews_by_candidate.load(self.row.id)
+        now = utcnow()
+        return [
+            InterviewType.from_model(r)
+            for r in rows
+            if can_view_interview(viewer, r)
+            and (not upcoming or (r.status is InterviewStatus.SCHEDULED and r.ends_at > now))
+        ]
+
+    @strawberry.field(
+        description="Notes your organization keeps on this candidate and their applications, "
+        "oldest first (recruiters of that organization and admins; empty for everyone else)."
+    )
+    async def notes(self, info: Info) -> list[LazyNote]:
+        from schema.types.interview import NoteType
+
+        viewer = info.context.viewer
+        if not (viewer.is_admin or viewer.role is Role.RECRUITER):
+            return []
+        rows = await info.context.loaders_at(info).notes_by_candidate.load(self.row.id)
+        return [
+            NoteType.from_model(r)
+            for r in rows
+            if viewer.is_admin or r.organization_id == viewer.organization_id
+        ]
 
 
 def visible_candidate(info: Info, candidate_id: Any) -> CandidateType | None:
