@@ -20,12 +20,16 @@ from models.enums import (
     CandidateSource,
     EmploymentType,
     EvaluationStatus,
+    InterviewKind,
+    InterviewStatus,
     JobStatus,
     OrganizationKind,
+    Recommendation,
     Role,
     SkillLevel,
 )
 from models.evaluation import Evaluation
+from models.interview import Interview, InterviewPanelist, Note, Scorecard
 from models.job import Job, JobSkill
 from models.organization import Organization, User
 from models.security import hash_password
@@ -141,6 +145,10 @@ STAGE_NOTES: dict[ApplicationStage, str] = dict(
 STAGE_WEIGHTS: tuple[int, ...] = (30, 20, 15, 6, 5, 18, 6)  # in ApplicationStage order
 PIPELINE: tuple[ApplicationStage, ...] = tuple(ApplicationStage)[:5]  # APPLIED .. HIRED
 N_CANDIDATES, N_APPLICATIONS, N_EVALUATIONS = 200, 300, 40
+# applications whose history passed an interview (REJECTED ones only if they got that far)
+INTERVIEWED = frozenset(
+    {ApplicationStage.INTERVIEW, ApplicationStage.OFFER, ApplicationStage.HIRED}
+)
 _ASCII = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "'": "", " ": ""})
 
 
@@ -482,9 +490,78 @@ class _DemoBuilder:
                 )
             if pos in evaluated:
                 self.stamp = created + timedelta(hours=1)
-                self.evaluation(cand, job, app_id)
+                score = self.evaluation(cand, job, app_id)
+                self.rows["applications"][-1]["score"] = score
+            if stage in INTERVIEWED:
+                self.interview(cand, job, app_id, stage, times[-1])
 
-    def evaluation(self, cand: Row, job: Row, app_id: uuid.UUID) -> None:
+    def interview(
+        self, cand: Row, job: Row, app_id: uuid.UUID, stage: ApplicationStage, moved: datetime
+    ) -> None:
+        """An interview of an application that reached INTERVIEW: upcoming while it is there,
+        held (with the recruiter's scorecard and a note) once it moved on."""
+        rng, recruiter = self.rng, self.recruiters[job["org"]]
+        upcoming = stage is ApplicationStage.INTERVIEW
+        day = (
+            self.now + timedelta(days=rng.randint(1, 10)) if upcoming else moved - timedelta(days=2)
+        )
+        starts = day.replace(hour=rng.choice((9, 10, 11, 14, 15, 16)), minute=0, second=0,
+                             microsecond=0)  # fmt: skip
+        kind = rng.choice(list(InterviewKind))
+        interview_id = self.add(
+            Interview,
+            application_id=app_id,
+            organization_id=job["org"],
+            candidate_id=cand["id"],
+            job_id=job["id"],
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=45),
+            duration_minutes=45,
+            timezone="Europe/Berlin",
+            kind=kind,
+            location="Head office, 3rd floor" if kind is InterviewKind.ONSITE else None,
+            meeting_url="https://meet.example.com/" + app_id.hex[:10]
+            if kind is InterviewKind.VIDEO
+            else None,
+            preparation_notes="Walk through their most recent project; probe the required skills.",
+            status=InterviewStatus.SCHEDULED,
+            sequence=0,
+            created_by_id=recruiter,
+            updated_at=self.stamp,
+        )
+        self.add(InterviewPanelist, interview_id=interview_id, user_id=recruiter)
+        if upcoming:
+            return
+        verdict = {ApplicationStage.REJECTED: Recommendation.NO}.get(stage, Recommendation.YES)
+        self.add(
+            Scorecard,
+            interview_id=interview_id,
+            interviewer_id=recruiter,
+            application_id=app_id,
+            ratings=[
+                {"criterion": name, "score": rng.randint(2, 4), "note": None}
+                for name in self.skill_names(job)[:3]
+            ],
+            recommendation=verdict,
+            summary="Clear communicator; solid on the fundamentals.",
+            updated_at=starts + timedelta(hours=2),
+        )
+        self.add(
+            Note,
+            organization_id=job["org"],
+            candidate_id=cand["id"],
+            application_id=app_id,
+            author_id=recruiter,
+            body="Debriefed with the team after the interview.",
+            mentions=[],
+        )
+
+    def skill_names(self, job: Row) -> list[str]:
+        """The job's skills, heaviest first (the default scorecard criteria)."""
+        names = {skill_id: name for name, skill_id in self.skill_ids.items()}
+        return [names[s] for s, _ in sorted(job["weights"].items(), key=lambda kv: -kv[1])]
+
+    def evaluation(self, cand: Row, job: Row, app_id: uuid.UUID) -> float:
         """Adds a completed rule-based evaluation: job skills scored by the candidate's years."""
         names = {skill_id: name for name, skill_id in self.skill_ids.items()}
         has = self.cand_skills[cand["id"]]
@@ -497,7 +574,7 @@ class _DemoBuilder:
             for skill_id, weight in job["weights"].items()
         ]
         total = sum(c["weight"] for c in criteria) or 1.0
-        score = round(sum(c["score"] * c["weight"] for c in criteria) / total, 1)
+        score: float = round(sum(c["score"] * c["weight"] for c in criteria) / total, 1)
         matches = [c["name"] for c in criteria if c["score"] > 0]
         gaps = [c["name"] for c in criteria if c["score"] == 0]
         rationale = (
@@ -519,4 +596,6 @@ class _DemoBuilder:
             engine="rules",
             engine_version="1",
             completed_at=self.stamp + timedelta(seconds=self.rng.randint(2, 20)),
+            updated_at=self.stamp,
         )
+        return score

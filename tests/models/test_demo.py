@@ -78,3 +78,30 @@ async def test_demo_recruiter_sees_applicants_across_stages(db, client):
             foreign += job["applications"]["totalCount"]
     assert len(stages) >= 5
     assert foreign == 0
+
+
+async def test_demo_dashboards_have_interviews_scorecards_and_notes(db, client):
+    # given
+    counts = await seed_demo(db, DEMO_PASSWORD)
+    recruiter = (await gql(client, LOGIN, {"email": "recruiter@example.com"})).data["login"]
+    candidate = (await gql(client, LOGIN, {"email": "candidate@example.com"})).data["login"]
+    # when
+    calendar = await gql(
+        client,
+        "{ interviews(first: 5) { totalCount edges { node { kind interviewers { email } } } } }",
+        token=recruiter["accessToken"],
+    )
+    mine = await gql(
+        client,
+        "{ me { candidate { interviews(upcoming: true) { startsAt kind } } } }",
+        token=candidate["accessToken"],
+    )
+    # then
+    assert counts["interviews"] >= 20
+    assert counts["scorecards"] >= 10
+    assert counts["notes"] >= 10
+    assert calendar.data["interviews"]["totalCount"] >= 3
+    assert calendar.data["interviews"]["edges"][0]["node"]["interviewers"] == [
+        {"email": "recruiter@example.com"}
+    ]
+    assert len(mine.data["me"]["candidate"]["interviews"]) == 1
