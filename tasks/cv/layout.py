@@ -9,14 +9,20 @@ where they are and end the column block above them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+
+from tasks.cv.dates import DATE, RANGE_RE
 
 PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?(?:page|p\.|seite|pagina|página)?\s*\d{1,3}\s*(?:(?:of|/|von|de|sur)\s*\d{1,3})?"
     r"(?:\s*[-–—])?$",
     re.IGNORECASE,
 )
+# Symbol/Wingdings bullets and icon fonts draw glyphs at private-use code points
+PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\U000f0000-\U000fffff]")
+LEADING_MARK = re.compile(r"^(\s*)[\ue000-\uf8ff\U000f0000-\U000fffff➢➤►▸▹❖✦✧⁃◆◇■□]", re.MULTILINE)
 EDGE_ROWS = 3  # rows at the top and bottom of a page where running headers and footers live
 MIN_GAP = 2  # spaces that separate two columns in layout text
 
@@ -71,6 +77,12 @@ def _split_at(row: str, gutter: int) -> tuple[str, str] | None:
     return None
 
 
+def is_dates_only(text: str) -> bool:
+    """True for text that is nothing but a date or a date range ("03/2018 - Present")."""
+    rest = re.sub(rf"(?i){DATE}", " ", RANGE_RE.sub(" ", text))
+    return text.strip() != "" and re.search(r"[^\W_]", rest) is None
+
+
 def find_gutter(rows: list[str]) -> int | None:
     """The column where a second text column starts, if the page has two columns."""
     filled = [row.rstrip() for row in rows if row.strip()]
@@ -87,7 +99,8 @@ def find_gutter(rows: list[str]) -> int | None:
                 crossing += 1
                 continue
             left, right = halves
-            if left.strip() and right.strip():
+            if left.strip() and right.strip() and not is_dates_only(right):
+                # right-aligned dates beside a title are one row, not a second column
                 both += 1
                 starts[len(row) - len(right.lstrip())] += 1
         if both < 4 or crossing > 0.1 * len(filled):
@@ -137,9 +150,20 @@ def page_lines(page: int, rows: list[str], drop: set[tuple[int, int]]) -> tuple[
     return lines, gutter
 
 
+def normalized(page: str) -> str:
+    """Text as a reader sees it: ligatures unfolded (NFKC), a private-use or dingbat glyph that
+    starts a line read as a bullet, other private-use glyphs (icons) as blanks.
+
+    Each replacement keeps one character per glyph, so layout columns stay where they were.
+    """
+    page = unicodedata.normalize("NFKC", page)
+    page = LEADING_MARK.sub(lambda match: f"{match.group(1)}•", page)
+    return PRIVATE_USE.sub(" ", page)
+
+
 def reading_order(pages: list[str]) -> tuple[list[Line], str]:
     """All lines of the CV in reading order, and its layout (one-column/two-column/sidebar)."""
-    split = [page.split("\n") for page in pages]
+    split = [normalized(page).split("\n") for page in pages]
     drop = running_rows(split)
     lines: list[Line] = []
     layouts: Counter[str] = Counter()
