@@ -225,6 +225,47 @@ def simple_cv_pdf(**overrides: Any) -> bytes:
     return _output(pdf)
 
 
+SYMBOL_FONT = Path("/usr/share/fonts/truetype/libreoffice/opens___.ttf")
+PRIVATE_USE_BULLET = "\ue00a"  # a private-use code point, as Symbol/Wingdings bullets extract
+
+
+def arranged_cv_pdf(sections: dict[str, list[Any]]) -> bytes:
+    """A one-column CV whose section rows are laid out exactly as given.
+
+    A row is a string (one line), ("right", text, dates) for dates right-aligned on the text's
+    line, ("cells", [a, b, c]) for one table row, or ("bullet", glyph, text); a private-use
+    glyph is drawn in a symbol font (OpenSymbol when installed, else the body font).
+    """
+    pdf = _CV(None, False)
+    if SYMBOL_FONT.exists():
+        pdf.add_font("PrivateUse", "", str(SYMBOL_FONT))
+    pdf.add_page()
+    pdf.line_out("Jane Doe", size=20, height=10)
+    pdf.line_out("jane.doe@example.com | +49 30 1234567 | Berlin, Germany", size=9)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for heading, rows in sections.items():
+        _section(pdf, heading)
+        for row in rows:
+            pdf.set_font("Body", size=10)
+            if isinstance(row, str):
+                pdf.line_out(row)
+            elif row[0] == "right":
+                pdf.cell(width - 45, 5, row[1])
+                pdf.cell(45, 5, row[2], align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            elif row[0] == "cells":
+                for share, cell in zip((0.25, 0.45, 0.3), row[1], strict=True):
+                    pdf.cell(width * share, 5, cell)
+                pdf.ln(5)
+            else:
+                glyph = row[1]
+                private = "\ue000" <= glyph <= "\uf8ff" and SYMBOL_FONT.exists()
+                pdf.set_font("PrivateUse" if private else "Body", size=10)
+                pdf.cell(6, 5, glyph)
+                pdf.set_font("Body", size=10)
+                pdf.multi_cell(width - 6, 5, row[2], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return _output(pdf)
+
+
 def _two_columns(fields: dict[str, Any], left_width: float, sidebar: bool) -> bytes:
     pdf = _CV(fields["running_header"], fields["footer_page_numbers"])
     pdf.add_page()

@@ -83,6 +83,19 @@ def is_dates_only(text: str) -> bool:
     return text.strip() != "" and re.search(r"[^\W_]", rest) is None
 
 
+EDGE_DATE = re.compile(rf"(?i)^\s*\(?{DATE}|{DATE}\)?\s*$")
+
+
+def is_entry_row(left: str, right: str) -> bool:
+    """A row of one entry laid out with gaps: dates left of the title (a table or tab stops)
+    or right-aligned after it. Such rows are no evidence of a second text column."""
+    return (
+        is_dates_only(right)
+        or EDGE_DATE.match(left) is not None
+        or EDGE_DATE.search(right) is not None
+    )
+
+
 def find_gutter(rows: list[str]) -> int | None:
     """The column where a second text column starts, if the page has two columns."""
     filled = [row.rstrip() for row in rows if row.strip()]
@@ -99,8 +112,7 @@ def find_gutter(rows: list[str]) -> int | None:
                 crossing += 1
                 continue
             left, right = halves
-            if left.strip() and right.strip() and not is_dates_only(right):
-                # right-aligned dates beside a title are one row, not a second column
+            if left.strip() and right.strip() and not is_entry_row(left, right):
                 both += 1
                 starts[len(row) - len(right.lstrip())] += 1
         if both < 4 or crossing > 0.1 * len(filled):

@@ -112,7 +112,7 @@ DEGREE_RE = re.compile(
     r"|m\.?\s?eng\.?|b\.?\s?eng\.?|b\.?\s?a\.?|m\.?\s?a\.?|b\.?\s?s\.?|m\.?\s?s\.?|m\.?\s?phil\.?"
     r"|d\.?\s?phil\.?|ll\.?\s?[bm]\.?|j\.?\s?d\.?|m\.?\s?d\.?|b\.?\s?com\.?|m\.?\s?res\.?"
     r"|diploma|diplom|dipl\.|associate|high school|abitur|a-levels|licen[cs]iatura|licen[cs]e"
-    r"|magister|baccalaur[ée]at|postgraduate|graduate certificate|hnd|btec)(?![\w])",
+    r"|magister|baccalaur[ée]at|postgraduate|graduate certificate|hnd|btec|a\.?a\.?s\.?)(?![\w])",
     re.IGNORECASE,
 )
 
