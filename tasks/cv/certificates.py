@@ -97,13 +97,18 @@ def certification_entries(lines: list[Line]) -> list[dict[str, Any]]:
     return certs
 
 
+def _abbreviates(match: re.Match[str]) -> bool:
+    """ "(CKA)" after "Certified Kubernetes Administrator" abbreviates the title; "(NALA)" after
+    "Certified Paralegal" names the issuer."""
+    letters = [ch for ch in match.group(1) if ch.isalpha()]
+    if not re.fullmatch(r"[A-Z0-9\-]{2,6}", match.group(1)) or not letters:
+        return False
+    initials = iter(w[0] for w in match.string[: match.start()].split() if w[:1].isupper())
+    return all(letter in initials for letter in letters)
+
+
 def _cert_pieces(text: str) -> list[str]:
-    text = PARENS.sub(
-        lambda m: (
-            m.group(0) if re.fullmatch(r"[A-Z0-9\-]{2,6}", m.group(1)) else f" | {m.group(1)} |"
-        ),
-        text,
-    )
+    text = PARENS.sub(lambda m: m.group(0) if _abbreviates(m) else f" | {m.group(1)} |", text)
     for pattern in (r"\s*(?:\||·|•|\s{3,})\s*", r"\s+—\s+", r"\s+[–-]\s+", r"\s*,\s+"):
         parts = [clean(part) for part in re.split(pattern, text) if clean(part)]
         if len(parts) > 1:

@@ -39,6 +39,7 @@ DATE_TAIL = re.compile(rf"(?i)(?:{PRESENT}|{DATE}|{MONTH_NAME})")
 OPEN_CELL = re.compile(rf"(?i){DATE}\s*(?:[–—-]|to)(?:\s*{MONTH_NAME})?(?=\s{{2,}}|\s*$)")
 RANGE_TAIL = re.compile(r"^(?:[–—-]|to)\s*", re.IGNORECASE)
 PARENS = re.compile(r"\(([^()]*)\)")
+LINKING_END = re.compile(r"(?i)\s(?:of|de|di|da|do|del|der|des|du|the|and|for|&)$")
 # title, employer and "place | dates" each on a line of their own is the longest common header
 MAX_HEADER_LINES = 3
 
@@ -67,13 +68,12 @@ def clean(text: str) -> str:
 
 
 def is_header_like(line: Line) -> bool:
-    text = line.text
-    return (
-        not BULLET.match(text)
-        and len(text) <= 100
-        and len(text.split()) <= 14
-        and not text.rstrip().endswith((".", ";"))
-    )
+    """Short and not a sentence; "Hooli Inc." and "Coastline Construction Co." end with an
+    abbreviation, not a full stop."""
+    text = line.text.rstrip()
+    last = text.rsplit(maxsplit=1)[-1].casefold() if text else ""
+    sentence = text.endswith(";") or (text.endswith(".") and last not in COMPANY_WORDS)
+    return not BULLET.match(text) and len(text) <= 100 and len(text.split()) <= 14 and not sentence
 
 
 def group_entries(lines: list[Line], is_anchor: Callable[[str], bool]) -> list[Entry]:
@@ -130,6 +130,20 @@ def _cell_rejoined(previous: str, text: str) -> str | None:
     if opened is None:
         return None
     return f"{previous[: opened.end()]} {text}{previous[opened.end() :]}"
+
+
+def rejoined_names(lines: list[Line]) -> list[Line]:
+    """A name a narrow column wrapped after a linking word: "Stockholm School of" + "Economics"."""
+    out: list[Line] = []
+    for line in lines:
+        if out and LINKING_END.search(out[-1].text) and not BULLET.match(line.text):
+            previous = out[-1]
+            out[-1] = Line(
+                f"{previous.text} {line.text}", previous.page, previous.line, previous.column
+            )
+            continue
+        out.append(line)
+    return out
 
 
 def rejoined_ranges(lines: list[Line]) -> list[Line]:
@@ -263,7 +277,7 @@ def _description(lines: list[Line]) -> str | None:
 
 def experience_entries(lines: list[Line]) -> list[dict[str, Any]]:
     jobs = []
-    lines = rejoined_ranges(lines)
+    lines = rejoined_ranges(rejoined_names(lines))
     for entry in group_entries(lines, lambda text: find_range(text) is not None):
         found = find_range(entry.anchor.text)
         if found is None:
@@ -322,7 +336,7 @@ def split_degree(text: str) -> tuple[str, str | None]:
 
 def education_entries(lines: list[Line]) -> list[dict[str, Any]]:
     schools = []
-    lines = rejoined_ranges(lines)
+    lines = rejoined_ranges(rejoined_names(lines))
     for entry in group_entries(lines, _is_education_anchor):
         found = find_range(entry.anchor.text)
         years = [int(y) for y in YEAR_RE.findall(entry.dates)]

@@ -38,6 +38,19 @@ class Line:
     column_start: bool = False  # first line of a column block (a new reading context)
 
 
+def unjustified(text: str) -> str:
+    """A justified line's stretched word spacing back to single spaces.
+
+    Layout mode prints wide word spacing as runs of spaces, which elsewhere separate columns
+    or table cells; when every gap of a line of three or more words is two to four spaces, the
+    line was justified and the gaps mean nothing.
+    """
+    gaps = re.findall(r"(?<=\S) +(?=\S)", text.strip())
+    if len(gaps) >= 2 and all(2 <= len(gap) <= 4 for gap in gaps):
+        return " ".join(text.split())
+    return text.strip()
+
+
 def _key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split()).casefold())
 
@@ -133,7 +146,7 @@ def page_lines(page: int, rows: list[str], drop: set[tuple[int, int]]) -> tuple[
     gutter = find_gutter([row for _, row in kept])
     lines: list[Line] = []
     if gutter is None:
-        lines = [Line(row.strip(), page + 1, index + 1) for index, row in kept if row.strip()]
+        lines = [Line(unjustified(row), page + 1, index + 1) for index, row in kept if row.strip()]
         return lines, 0
     left: list[Line] = []
     right: list[Line] = []
@@ -152,12 +165,12 @@ def page_lines(page: int, rows: list[str], drop: set[tuple[int, int]]) -> tuple[
         halves = _split_at(row, gutter)
         if halves is None:
             flush()
-            lines.append(Line(row.strip(), page + 1, index + 1))
+            lines.append(Line(unjustified(row), page + 1, index + 1))
             continue
         if halves[0].strip():
-            left.append(Line(halves[0].strip(), page + 1, index + 1))
+            left.append(Line(unjustified(halves[0]), page + 1, index + 1))
         if halves[1].strip():
-            right.append(Line(halves[1].strip(), page + 1, index + 1, 1))
+            right.append(Line(unjustified(halves[1]), page + 1, index + 1, 1))
     flush()
     return lines, gutter
 
