@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tasks.cv.dates import DATE, MONTH_NAME, PRESENT, RANGE_RE, YEAR_RE, find_range
-from tasks.cv.layout import Line
+from tasks.cv.layout import Line, is_dates_only
 from tasks.cv.lexicon import (
     CITY_NAMES,
     COMPANY_WORDS,
@@ -133,10 +133,13 @@ def _cell_rejoined(previous: str, text: str) -> str | None:
 
 
 def rejoined_names(lines: list[Line]) -> list[Line]:
-    """A name a narrow column wrapped after a linking word: "Stockholm School of" + "Economics"."""
+    """A name a narrow column wrapped: after a linking word ("Stockholm School of" +
+    "Economics") or before its legal form ("... at Bluefin Distribution" + "LLC")."""
     out: list[Line] = []
     for line in lines:
-        if out and LINKING_END.search(out[-1].text) and not BULLET.match(line.text):
+        linked = LINKING_END.search(out[-1].text) if out else None
+        legal_form = line.text.strip().casefold() in COMPANY_WORDS and len(line.text.split()) == 1
+        if out and (linked or legal_form) and not BULLET.match(line.text):
             previous = out[-1]
             out[-1] = Line(
                 f"{previous.text} {line.text}", previous.page, previous.line, previous.column
@@ -150,7 +153,14 @@ def rejoined_ranges(lines: list[Line]) -> list[Line]:
     """Put a date range that a line wrap cut in two back on one line."""
     out: list[Line] = []
     for line in lines:
-        if out and (joined := _cell_rejoined(out[-1].text, line.text.strip())) is not None:
+        text = line.text.strip()
+        wrapped_dates = text.startswith("(") or (out and out[-1].text.rstrip().endswith(","))
+        if out and wrapped_dates and is_dates_only(text) and not find_range(out[-1].text):
+            # "Degree, Institution" + "(2006 - 2009)": the dates of that line, wrapped
+            previous = out[-1]
+            out[-1] = Line(f"{previous.text} {text}", previous.page, previous.line, previous.column)
+            continue
+        if out and (joined := _cell_rejoined(out[-1].text, text)) is not None:
             previous = out[-1]
             out[-1] = Line(joined, previous.page, previous.line, previous.column)
             continue

@@ -42,13 +42,17 @@ def unjustified(text: str) -> str:
     """A justified line's stretched word spacing back to single spaces.
 
     Layout mode prints wide word spacing as runs of spaces, which elsewhere separate columns
-    or table cells; when every gap of a line of three or more words is two to four spaces, the
-    line was justified and the gaps mean nothing.
+    or table cells; when every gap of a line of three or more words is two to four spaces (or,
+    with four or more words, all gaps are wide and nearly equal), the line was justified and the
+    gaps mean nothing.
     """
-    gaps = re.findall(r"(?<=\S) +(?=\S)", text.strip())
-    if len(gaps) >= 2 and all(2 <= len(gap) <= 4 for gap in gaps):
-        return " ".join(text.split())
-    return text.strip()
+    widths = [len(gap) for gap in re.findall(r"(?<=\S) +(?=\S)", text.strip())]
+    stretched = len(widths) >= 2 and min(widths) >= 2 and max(widths) <= 4
+    # a narrow column stretches further, but evenly
+    stretched = stretched or (
+        len(widths) >= 3 and min(widths) >= 2 and max(widths) - min(widths) <= 2
+    )
+    return " ".join(text.split()) if stretched else text.strip()
 
 
 def _key(text: str) -> str:

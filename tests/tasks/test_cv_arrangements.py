@@ -233,3 +233,30 @@ def test_arranged_entries_parse_the_same_through_the_sandbox(tmp_path):
     # then
     assert outcome.profile is not None
     assert jobs(outcome.profile) == EXPECTED
+
+
+def test_names_and_dates_wrapped_by_a_narrow_column_are_read_whole(tmp_path):
+    # given: a legal form, a name after "of" and a parenthesised range each pushed to a new line
+    sections = {
+        "Experience": [
+            "Business Development Manager at Bluefin Distribution",
+            "LLC",
+            "2011 - 2015",
+        ],
+        "Education": [
+            "BA in Finance, Indian Institute of Science (2009 - 2012)",
+            "Bachelor of Science in Economics, Stockholm School of",
+            "Economics",
+            "(2006 - 2009)",
+        ],
+    }
+    # when
+    profile = profile_of(tmp_path, sections)
+    # then
+    assert jobs(profile) == [
+        ("Business Development Manager", "Bluefin Distribution LLC", "2011", "2015")
+    ]
+    assert schools(profile) == [
+        ("Indian Institute of Science", "BA", "Finance", 2009, 2012),
+        ("Stockholm School of Economics", "Bachelor of Science", "Economics", 2006, 2009),
+    ]
