@@ -23,6 +23,8 @@ PAGE_NUMBER = re.compile(
 # Symbol/Wingdings bullets and icon fonts draw glyphs at private-use code points
 PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\U000f0000-\U000fffff]")
 LEADING_MARK = re.compile(r"^(\s*)[\ue000-\uf8ff\U000f0000-\U000fffff➢➤►▸▹❖✦✧⁃◆◇■□]", re.MULTILINE)
+# a capital that the producer placed with its own kerning offset ("K         ubernetes")
+KERNED_CAPITAL = re.compile(r"(?<![^\W\d_])([A-Z])( {2,20})([a-z]{2,})")
 EDGE_ROWS = 3  # rows at the top and bottom of a page where running headers and footers live
 MIN_GAP = 2  # spaces that separate two columns in layout text
 
@@ -179,13 +181,26 @@ def page_lines(page: int, rows: list[str], drop: set[tuple[int, int]]) -> tuple[
     return lines, gutter
 
 
+def _unkerned(row: str) -> str:
+    """Join kerned capitals to their words; the removed spaces widen the next wide gap (or pad
+    the row's end), so text further right keeps its column."""
+    while match := KERNED_CAPITAL.search(row):
+        rest = row[match.end() :]
+        gap = re.search(r" {2,}", rest)
+        at = gap.start() if gap else len(rest)
+        row = row[: match.start()] + match[1] + match[3] + rest[:at] + match[2] + rest[at:]
+    return row
+
+
 def normalized(page: str) -> str:
-    """Text as a reader sees it: ligatures unfolded (NFKC), a private-use or dingbat glyph that
-    starts a line read as a bullet, other private-use glyphs (icons) as blanks.
+    """Text as a reader sees it: ligatures unfolded (NFKC), a kerned capital joined to the rest
+    of its word, a private-use or dingbat glyph that starts a line read as a bullet, other
+    private-use glyphs (icons) as blanks.
 
     Each replacement keeps one character per glyph, so layout columns stay where they were.
     """
     page = unicodedata.normalize("NFKC", page)
+    page = "\n".join(_unkerned(row) for row in page.split("\n"))
     page = LEADING_MARK.sub(lambda match: f"{match.group(1)}•", page)
     return PRIVATE_USE.sub(" ", page)
 

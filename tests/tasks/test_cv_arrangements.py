@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tasks.cv import parse_pdf, parse_pdf_in_process
+from tasks.cv.structure import structure_profile
 from tests import pdfs
 
 BULLET = ("bullet", "•", "Cut handover errors by a third with a new checklist.")
@@ -259,4 +260,15 @@ def test_names_and_dates_wrapped_by_a_narrow_column_are_read_whole(tmp_path):
     assert schools(profile) == [
         ("Indian Institute of Science", "BA", "Finance", 2009, 2012),
         ("Stockholm School of Economics", "Bachelor of Science", "Economics", 2006, 2009),
+    ]
+
+
+def test_a_capital_placed_with_its_own_kerning_offset_stays_in_its_word():
+    # given: layout text of a PDF whose producer kerned the "K" away from the rest of its word
+    page = "Jane Doe\nCertifications\nCertified K         ubernetes Administrator, CNCF, 2019\n"
+    # when
+    profile = structure_profile([page])
+    # then
+    assert [(c["title"], c["issuer"], c["year"]) for c in profile["certifications"]] == [
+        ("Certified Kubernetes Administrator", "CNCF", 2019)
     ]
