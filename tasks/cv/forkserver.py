@@ -30,6 +30,7 @@ from tasks.cv.outcome import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLY_LIMIT = 64 * 1024 * 1024  # one verdict line: the profile and up to 400,000 characters of text
+CONNECT_SECONDS = 5.0
 Done = tuple[int | None, bytes, bytes]  # (exit status, stdout, stderr), as from a subprocess
 
 
@@ -126,16 +127,19 @@ def _reply(line: bytes) -> Done:
 
 
 def _connect(mode: str, path: Path, limits: Limits) -> socket.socket:
-    for attempt in range(2):  # a zygote that died is started once more
+    """A connection with the request sent; a zygote that cannot be reached is replaced once."""
+    for attempt in range(2):
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.settimeout(CONNECT_SECONDS)
         try:
-            conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             conn.connect(zygote().socket_path)
+            conn.sendall(_request(mode, path, limits))
         except (OSError, Unavailable) as exc:
             conn.close()
             if attempt:
                 raise Unavailable(str(exc)) from exc
+            shutdown()  # alive but unreachable (socket gone, stuck): start a fresh one
             continue
-        conn.sendall(_request(mode, path, limits))
         return conn
     raise Unavailable("unreachable")
 

@@ -101,3 +101,17 @@ def test_the_wall_clock_of_the_caller_ends_a_hung_document(tmp_path):
         "parsing exceeded 0.5 s of wall-clock time",
     )
     assert settled(forkserver.zygote().process.pid)
+
+
+def test_a_parser_process_that_cannot_be_reached_is_replaced(tmp_path):
+    # given: the process runs but its socket was removed (e.g. a temp-dir cleaner)
+    path = pdfs.write(tmp_path, pdfs.simple_cv_pdf())
+    parse_pdf(path)
+    stuck = forkserver.zygote()
+    os.unlink(stuck.socket_path)
+    # when
+    outcome = parse_pdf(path)
+    # then
+    assert outcome.status == "PARSED"
+    assert stuck.process.poll() is not None
+    assert forkserver.zygote().process.pid != stuck.process.pid
