@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gc
 import json
 import os
 import selectors
@@ -127,6 +128,10 @@ def serve(path: str) -> int:
     # tables, phone metadata, regex caches), so no child pays for it again.
     with contextlib.suppress(Exception):
         parse_file(WARMUP, Limits())
+    # Children then leave the inherited objects to the permanent generation: their garbage
+    # collections do not write to (and so copy) every page the zygote shares with them.
+    gc.collect()
+    gc.freeze()
 
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
