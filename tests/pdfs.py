@@ -225,20 +225,17 @@ def simple_cv_pdf(**overrides: Any) -> bytes:
     return _output(pdf)
 
 
-SYMBOL_FONT = Path("/usr/share/fonts/truetype/libreoffice/opens___.ttf")
-PRIVATE_USE_BULLET = "\ue00a"  # a private-use code point, as Symbol/Wingdings bullets extract
+# A private-use code point, as Symbol/Wingdings bullets extract; DejaVu Sans has a glyph there.
+PRIVATE_USE_BULLET = "\uef00"
 
 
 def arranged_cv_pdf(sections: dict[str, list[Any]]) -> bytes:
     """A one-column CV whose section rows are laid out exactly as given.
 
     A row is a string (one line), ("right", text, dates) for dates right-aligned on the text's
-    line, ("cells", [a, b, c]) for one table row, or ("bullet", glyph, text); a private-use
-    glyph is drawn in a symbol font (OpenSymbol when installed, else the body font).
+    line, ("cells", [a, b, c]) for one table row, or ("bullet", glyph, text).
     """
     pdf = _CV(None, False)
-    if SYMBOL_FONT.exists():
-        pdf.add_font("PrivateUse", "", str(SYMBOL_FONT))
     pdf.add_page()
     pdf.line_out("Jane Doe", size=20, height=10)
     pdf.line_out("jane.doe@example.com | +49 30 1234567 | Berlin, Germany", size=9)
@@ -257,11 +254,7 @@ def arranged_cv_pdf(sections: dict[str, list[Any]]) -> bytes:
                     pdf.cell(width * share, 5, cell)
                 pdf.ln(5)
             else:
-                glyph = row[1]
-                private = "\ue000" <= glyph <= "\uf8ff" and SYMBOL_FONT.exists()
-                pdf.set_font("PrivateUse" if private else "Body", size=10)
-                pdf.cell(6, 5, glyph)
-                pdf.set_font("Body", size=10)
+                pdf.cell(6, 5, row[1])
                 pdf.multi_cell(width - 6, 5, row[2], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return _output(pdf)
 
