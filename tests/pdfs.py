@@ -35,6 +35,13 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -218,6 +225,40 @@ def simple_cv_pdf(**overrides: Any) -> bytes:
     return _output(pdf)
 
 
+# A private-use code point, as Symbol/Wingdings bullets extract; DejaVu Sans has a glyph there.
+PRIVATE_USE_BULLET = "\uef00"
+
+
+def arranged_cv_pdf(sections: dict[str, list[Any]]) -> bytes:
+    """A one-column CV whose section rows are laid out exactly as given.
+
+    A row is a string (one line), ("right", text, dates) for dates right-aligned on the text's
+    line, ("cells", [a, b, c]) for one table row, or ("bullet", glyph, text).
+    """
+    pdf = _CV(None, False)
+    pdf.add_page()
+    pdf.line_out("Jane Doe", size=20, height=10)
+    pdf.line_out("jane.doe@example.com | +49 30 1234567 | Berlin, Germany", size=9)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for heading, rows in sections.items():
+        _section(pdf, heading)
+        for row in rows:
+            pdf.set_font("Body", size=10)
+            if isinstance(row, str):
+                pdf.line_out(row)
+            elif row[0] == "right":
+                pdf.cell(width - 45, 5, row[1])
+                pdf.cell(45, 5, row[2], align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            elif row[0] == "cells":
+                for share, cell in zip((0.25, 0.45, 0.3), row[1], strict=True):
+                    pdf.cell(width * share, 5, cell)
+                pdf.ln(5)
+            else:
+                pdf.cell(6, 5, row[1])
+                pdf.multi_cell(width - 6, 5, row[2], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return _output(pdf)
+
+
 def _two_columns(fields: dict[str, Any], left_width: float, sidebar: bool) -> bytes:
     pdf = _CV(fields["running_header"], fields["footer_page_numbers"])
     pdf.add_page()
@@ -315,6 +356,48 @@ def encrypted_pdf(user_password: str = "", **overrides: Any) -> bytes:
     return out.getvalue()
 
 
+def active_content_pdf(kind: str) -> bytes:
+    """`simple_cv_pdf` carrying active content a viewer might run (security checklist).
+
+    kind: "names" (a /JavaScript name tree), "open-action" (/OpenAction running /JS),
+    "launch" (a link annotation whose action launches a program), "page-aa" (a page-open
+    trigger running JavaScript).
+    """
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(simple_cv_pdf())))
+    script = TextStringObject("app.alert('hello')")
+    javascript = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): script}
+    )
+    root, page = writer.root_object, writer.pages[0]
+    if kind == "names":
+        tree = DictionaryObject(
+            {NameObject("/Names"): ArrayObject([TextStringObject("hello"), javascript])}
+        )
+        root[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): tree})
+    elif kind == "open-action":
+        root[NameObject("/OpenAction")] = javascript
+    elif kind == "launch":
+        launch = DictionaryObject(
+            {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc")}
+        )
+        link = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (72, 72, 200, 90)]),
+                NameObject("/A"): launch,
+            }
+        )
+        page[NameObject("/Annots")] = ArrayObject([link])
+    elif kind == "page-aa":
+        page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): javascript})
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def many_pages_pdf(n: int) -> bytes:
     """`n` short pages of text (for page-count limits)."""
     pdf = FPDF(format="A4")
@@ -357,6 +440,24 @@ def _one_page(content: bytes, content_extra: bytes = b"") -> list[bytes]:
         _stream(content, content_extra),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+
+
+def flat_pages_pdf(pages: int, declared: int | None = None) -> bytes:
+    """A valid PDF whose one /Pages node lists `pages` kids sharing one content stream.
+
+    `declared` overrides /Count (a file that lies about its length); default: the truth.
+    """
+    kids = b" ".join(b"%d 0 R" % (4 + index) for index in range(pages))
+    count = pages if declared is None else declared
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R >>"
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count),
+            _stream(b"BT /F1 12 Tf 72 720 Td (Jane Doe, project list) Tj ET"),
+            *[page] * pages,
+        ]
+    )
 
 
 def flate_bomb_pdf(decoded_bytes: int = 128 * 1024 * 1024) -> bytes:

@@ -1,9 +1,11 @@
-"""Regenerate the CV benchmark corpus: `truth.json` plus `corpus/*.pdf` from three producers.
+"""Regenerate the CV benchmark corpus: `truth.json` plus `corpus/*.pdf` from five producers.
 
     .venv/bin/python bench/cv/generate.py
 
-The corpus PDFs are committed, so the benchmark runs without LibreOffice; this script needs it
-(`soffice`) to rewrite the LibreOffice third of the corpus.
+Producers: fpdf2 and reportlab (drawn), headless Chromium and WeasyPrint (HTML/CSS), and
+LibreOffice (python-docx documents exported to PDF). Regenerating needs `chromium` and
+`soffice`; scoring (`quality.py`) reads only the committed PDFs. Each template family
+(`families.py`) belongs to the tuning split or to the held-out split that is never tuned on.
 """
 
 from __future__ import annotations
@@ -17,41 +19,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
+from families import FAMILIES, document  # noqa: E402
 from fpdf import FPDF  # noqa: E402
+from markup import chromium_pdfs, libreoffice_pdfs, weasyprint_pdf  # noqa: E402
+from people import OCCUPATIONS, person  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
-from producers import (  # noqa: E402
-    fpdf2_pdf,
-    html_document,
-    libreoffice_available,
-    libreoffice_pdfs,
-    reportlab_pdf,
-)
+from producers import fpdf2_pdf, reportlab_pdf  # noqa: E402
 from pypdf import PdfReader, PdfWriter  # noqa: E402
-from render import document  # noqa: E402
-from truth import person  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
-PLAN = [  # (producer, layout, count, multi-page with running header/footer)
-    ("fpdf2", "one-column", 5, False),
-    ("fpdf2", "one-column", 4, True),
-    ("fpdf2", "sidebar", 5, False),
-    ("reportlab", "one-column", 6, False),
-    ("reportlab", "two-column", 5, False),
-    ("reportlab", "sidebar", 3, False),
-    ("libreoffice", "one-column", 8, False),
-    ("libreoffice", "sidebar", 4, False),
-    ("libreoffice", "two-column", 4, False),
-]
+PER_FAMILY = {"tune": 10, "holdout": 8}
 
 
 def scanned_pdf(doc: dict[str, object]) -> bytes:
     """A CV printed and scanned: one picture per page, no text layer."""
     picture = Image.new("L", (1240, 1754), 255)
     draw = ImageDraw.Draw(picture)
-    lines = [str(payload) for _, payload in doc["header"] + doc["contact"] + doc["main"]]  # type: ignore[operator]
-    for index, line in enumerate(lines[:40]):
-        draw.text((100, 100 + index * 38), line[:110], fill=0)
+    rows = doc["header"] + doc["contact"] + doc["main"]  # type: ignore[operator]
+    for index, row in enumerate(rows[:40]):
+        draw.text((100, 100 + index * 38), str(row[1])[:110], fill=0)
     pdf = FPDF(format="A4")
     pdf.add_page()
     pdf.image(picture, x=0, y=0, w=pdf.w, h=pdf.h)
@@ -68,73 +55,73 @@ def encrypt(data: bytes) -> bytes:
 
 
 def main() -> int:
-    rng = random.Random(20240605)
+    rng = random.Random(20261129)
     CORPUS.mkdir(exist_ok=True)
+    for old in CORPUS.glob("*.pdf"):
+        old.unlink()
+    occupations = sorted(OCCUPATIONS)
     truth = []
-    html_jobs: dict[str, str] = {}
+    batches: dict[str, dict[str, dict[str, object]]] = {"chromium": {}, "docx": {}}
     index = 0
-    for producer, layout, count, multi_page in PLAN:
-        for _ in range(count):
+    for family, (split, layout, *_, producers) in FAMILIES.items():
+        for number in range(PER_FAMILY[split]):
             index += 1
-            who = person(rng, index)
-            if layout != "one-column":
+            producer = producers.split()[number % 2]
+            who = person(rng, index, occupations[index % len(occupations)])
+            if layout in {"sidebar", "two-column"}:
                 for job in who["experience"]:
                     job["bullets"] = job["bullets"][:1]
-            if multi_page:
-                for job in who["experience"]:
-                    job["bullets"] = job["bullets"] * 4
-            doc = document(who, rng, layout)
-            stem = f"{who['id']}-{producer}-{layout}{'-multipage' if multi_page else ''}"
-            entry = {"file": f"{stem}.pdf", "producer": producer, "layout": layout, "kind": "text"}
-            truth.append({**entry, "style": doc["style"], "expected": doc["expected"]})
+            doc = document(who, family, rng)
+            label = "libreoffice" if producer == "docx" else producer
+            stem = f"{who['id']}-{family}-{label}"
+            truth.append(
+                {
+                    "file": f"{stem}.pdf",
+                    "split": split,
+                    "family": family,
+                    "producer": label,
+                    "layout": layout,
+                    "occupation": who["occupation"],
+                    "origin": who["origin"],
+                    "kind": "text",
+                    "style": doc["style"],
+                    "expected": doc["expected"],
+                }
+            )
             if producer == "fpdf2":
-                running = f"{who['name']} — Curriculum Vitae" if multi_page else None
-                (CORPUS / f"{stem}.pdf").write_bytes(fpdf2_pdf(doc, running))
+                (CORPUS / f"{stem}.pdf").write_bytes(fpdf2_pdf(doc))
             elif producer == "reportlab":
                 (CORPUS / f"{stem}.pdf").write_bytes(reportlab_pdf(doc))
+            elif producer == "weasyprint":
+                (CORPUS / f"{stem}.pdf").write_bytes(weasyprint_pdf(doc))
             else:
-                html_jobs[stem] = html_document(doc)
-    for number in range(3):
+                batches[producer][stem] = doc
+    for kind in ("scan", "scan", "encrypted", "encrypted"):
         index += 1
-        who = person(rng, index)
-        doc = document(who, rng, "one-column")
-        stem = f"{who['id']}-scan"
-        (CORPUS / f"{stem}.pdf").write_bytes(scanned_pdf(doc))
-        expected = {"status": "NEEDS_OCR", "text_layer": False}
+        who = person(rng, index, occupations[index % len(occupations)])
+        doc = document(who, "t01-classic", rng)
+        stem = f"{who['id']}-{kind}"
+        data = scanned_pdf(doc) if kind == "scan" else encrypt(reportlab_pdf(doc))
+        (CORPUS / f"{stem}.pdf").write_bytes(data)
+        expected = (
+            {"status": "NEEDS_OCR", "text_layer": False} if kind == "scan" else doc["expected"]
+        )
         truth.append(
             {
                 "file": f"{stem}.pdf",
-                "producer": "fpdf2-image",
-                "layout": "scan",
-                "kind": "scan",
-                "style": {},
+                "split": "tune",
+                "family": "t01-classic",
+                "producer": "fpdf2-image" if kind == "scan" else "reportlab",
+                "layout": "one-column",
+                "occupation": who["occupation"],
+                "origin": who["origin"],
+                "kind": kind,
+                "style": doc["style"],
                 "expected": expected,
             }
         )
-        del number
-    for number, producer in enumerate(("fpdf2", "reportlab", "fpdf2")):
-        index += 1
-        who = person(rng, index)
-        doc = document(who, rng, "one-column")
-        stem = f"{who['id']}-{producer}-encrypted"
-        data = fpdf2_pdf(doc) if producer == "fpdf2" else reportlab_pdf(doc)
-        (CORPUS / f"{stem}.pdf").write_bytes(encrypt(data))
-        truth.append(
-            {
-                "file": f"{stem}.pdf",
-                "producer": producer,
-                "layout": "one-column",
-                "kind": "encrypted",
-                "style": doc["style"],
-                "expected": doc["expected"],
-            }
-        )
-        del number
-    if html_jobs:
-        if libreoffice_available():
-            libreoffice_pdfs(html_jobs, CORPUS)
-        else:
-            print("soffice not found: keeping the committed LibreOffice PDFs", file=sys.stderr)
+    chromium_pdfs(batches["chromium"], CORPUS)
+    libreoffice_pdfs(batches["docx"], CORPUS)
     (HERE / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n")
     print(f"{len(truth)} documents in {CORPUS.relative_to(ROOT)}")
     return 0

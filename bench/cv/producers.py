@@ -1,14 +1,13 @@
-"""Three independent PDF producers for the benchmark corpus: fpdf2, reportlab and LibreOffice.
+"""Drawing producers for the benchmark corpus: fpdf2 and reportlab place every row themselves.
 
-Each gets the same document model (top lines, left column, right column) and typesets it its
-own way, so the parser meets different text-drawing orders, fonts and spacing.
+Both get the same rows (`families.py`) and typeset them their own way, so the parser meets
+different text-drawing orders, fonts and spacing. The markup producers (headless Chromium,
+WeasyPrint, LibreOffice) are in `markup.py`.
 """
 
 from __future__ import annotations
 
-import html
-import shutil
-import subprocess
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,182 +20,198 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from tests.pdfs import unicode_font
-
-SIZES = {"name": 18, "headline": 12, "heading": 12, "contact": 9, "text": 9.5, "bullet": 9.5}
-ROW_SHARES = (0.3, 0.38, 0.32)
+FONTS = Path("/usr/share/fonts/truetype")
+FACES = {
+    "Body": FONTS / "dejavu/DejaVuSans.ttf",
+    "Bold": FONTS / "dejavu/DejaVuSans-Bold.ttf",
+    "Oblique": FONTS / "dejavu/DejaVuSans-Oblique.ttf",
+    "Sym": FONTS / "libreoffice/opens___.ttf",  # OpenSymbol: glyphs at private-use code points
+}
+SIZES = {"name": 18, "headline": 12, "heading": 11.5, "contact": 9}
+FACE_OF = {"strong": "Bold", "heading": "Bold", "name": "Bold", "em": "Oblique"}
+ROW_SHARES = (0.26, 0.4, 0.34)
+PUA = re.compile(r"([\ue000-\uf8ff])")
 
 
 def columns(doc: dict[str, Any]) -> tuple[list[Any], list[Any], list[Any], float]:
     """(full-width top, left column, right column, left share of the width)."""
     if doc["layout"] == "two-column":
-        return doc["header"] + doc["contact"], doc["main"], doc["side"], 0.6
+        return doc["header"] + doc["contact"], doc["main"], doc["side"], 0.62
     if doc["layout"] == "sidebar":
         left = [("heading", "Contact"), *doc["contact"], *doc["side"]]
-        return [], left, doc["header"] + doc["main"], 0.3
+        return [], left, doc["header"] + doc["main"], 0.32
     return doc["header"] + doc["contact"], doc["main"] + doc["side"], [], 1.0
 
 
+def runs(text: str) -> list[tuple[str, str]]:
+    """(face, text) runs: private-use characters in the symbol font, the rest as given."""
+    return [("Sym" if PUA.fullmatch(part) else "", part) for part in PUA.split(text) if part]
+
+
 class _Fpdf(FPDF):
-    def __init__(self, running: str | None) -> None:
+    def __init__(self) -> None:
         super().__init__(format="A4")
-        self.running = running
-        self.add_font("Body", "", str(unicode_font()))
-        self.set_margins(16, 16, 16)
-
-    def header(self) -> None:
-        if self.running:
-            self.set_font("Body", size=7)
-            self.set_y(7)
-            self.cell(0, 4, self.running, align="R")
-            self.set_y(16)
-
-    def footer(self) -> None:
-        if self.running:
-            self.set_y(-11)
-            self.set_font("Body", size=7)
-            self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="C")
+        for face, path in FACES.items():
+            self.add_font(face, "", str(path))
+        self.set_margins(16, 14, 16)
 
 
-def _fpdf_lines(pdf: _Fpdf, lines: list[Any], x: float, width: float) -> None:
-    for kind, payload in lines:
+def _fpdf_text(pdf: _Fpdf, text: str, face: str, size: float, width: float, x: float) -> None:
+    """One paragraph, wrapped to `width`; a leading private-use glyph drawn in the symbol font."""
+    pieces = runs(text)
+    if pieces and pieces[0][0] == "Sym":
+        pdf.set_font("Sym", size=size)
+        pdf.cell(5, 5, pieces[0][1])
+        text = "".join(part for _, part in pieces[1:]).lstrip()
+        width -= 5
+    pdf.set_font(face, size=size)
+    pdf.multi_cell(width, 5, text, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_x(x)
+
+
+def _fpdf_rows(pdf: _Fpdf, rows: list[Any], x: float, width: float) -> None:
+    for kind, *payload in rows:
         pdf.set_x(x)
-        pdf.set_font("Body", size=SIZES.get(kind, 9.5))
+        size = SIZES.get(kind, 9.5)
+        face = FACE_OF.get(kind, "Body")
         if kind == "heading":
             pdf.ln(2)
             pdf.set_x(x)
-        if kind == "row":
-            for share, cell in zip(ROW_SHARES, payload, strict=True):
-                pdf.cell(width * share, 5, cell)
-            pdf.ln(5)
+        if kind in {"row", "tabbed"}:
+            pdf.set_font("Body", size=8.5)
+            with pdf.table(
+                width=width,
+                col_widths=ROW_SHARES,
+                borders_layout="NONE",
+                align="LEFT",
+                first_row_as_headings=False,
+                padding=1,
+            ) as table:
+                row = table.row()
+                for cell in payload[0]:
+                    row.cell(cell)
+            pdf.set_x(x)
             continue
-        text = f"• {payload}" if kind == "bullet" else payload
-        height = 8 if kind == "name" else 5
-        pdf.multi_cell(width, height, text, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        if kind == "split":
+            left, right = payload
+            pdf.set_font("Bold", size=size)
+            if pdf.get_string_width(left) + pdf.get_string_width(right) + 8 < width:
+                pdf.cell(width - pdf.get_string_width(right) - 4, 5, left)
+                pdf.set_font("Body", size=size)
+                pdf.cell(pdf.get_string_width(right) + 4, 5, right, align="R")
+                pdf.ln(5)
+            else:
+                _fpdf_text(pdf, left, "Bold", size, width, x)
+                pdf.set_font("Body", size=size)
+                pdf.cell(width, 5, right, align="R", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_x(x)
+            continue
+        if kind == "bullet":
+            text, glyph = payload
+            pdf.set_font("Sym" if PUA.fullmatch(glyph) else "Body", size=size)
+            pdf.cell(5, 5, glyph)
+            pdf.set_font("Body", size=size)
+            pdf.multi_cell(width - 5, 5, text, new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_x(x)
+            continue
+        _fpdf_text(pdf, payload[0], face, size, width, x)
 
 
-def fpdf2_pdf(doc: dict[str, Any], running: str | None = None) -> bytes:
-    pdf = _Fpdf(running)
-    pdf.set_auto_page_break(doc["layout"] == "one-column", margin=16)
+def fpdf2_pdf(doc: dict[str, Any]) -> bytes:
+    pdf = _Fpdf()
+    pdf.set_auto_page_break(doc["layout"] in {"one-column", "band"}, margin=14)
     pdf.add_page()
     top, left, right, share = columns(doc)
     full = pdf.w - pdf.l_margin - pdf.r_margin
-    _fpdf_lines(pdf, top, pdf.l_margin, full)
+    if doc["layout"] == "band":
+        pdf.set_fill_color(225, 232, 240)
+        pdf.rect(0, 0, pdf.w, 36, style="F")
+    _fpdf_rows(pdf, top, pdf.l_margin, full)
     y = pdf.get_y() + 3
-    left_width = full * share - (5 if right else 0)
     pdf.set_y(y)
-    _fpdf_lines(pdf, left, pdf.l_margin, left_width)
+    _fpdf_rows(pdf, left, pdf.l_margin, full * share - (5 if right else 0))
     if right:
         pdf.set_y(y)
-        _fpdf_lines(pdf, right, pdf.l_margin + full * share + 5, full * (1 - share) - 5)
+        _fpdf_rows(pdf, right, pdf.l_margin + full * share + 5, full * (1 - share) - 5)
     return bytes(pdf.output())
 
 
+def _register() -> None:
+    if "Body" not in pdfmetrics.getRegisteredFontNames():
+        for face, path in FACES.items():
+            pdfmetrics.registerFont(TTFont(face, str(path)))
+
+
 def reportlab_pdf(doc: dict[str, Any]) -> bytes:
-    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVu", str(unicode_font())))
+    _register()
     out = tempfile.SpooledTemporaryFile()
     page = canvas.Canvas(out, pagesize=A4, invariant=True)
     width, height = A4
     margin = 44.0
-    top, left, right, share = columns(doc)
     state = {"page": 1}
 
-    def draw(lines: list[Any], x: float, y: float, col_width: float) -> float:
-        for kind, payload in lines:
+    def room(y: float) -> float:
+        if y >= margin + 20:
+            return y
+        page.showPage()
+        state["page"] += 1
+        return height - margin
+
+    def line(x: float, y: float, text: str, face: str, size: float) -> None:
+        for run_face, part in runs(text):
+            page.setFont(run_face or face, size)
+            page.drawString(x, y, part)
+            x += pdfmetrics.stringWidth(part, run_face or face, size) + (3 if run_face else 0)
+
+    def draw(rows: list[Any], x: float, y: float, col: float) -> float:
+        for kind, *payload in rows:
             size = SIZES.get(kind, 9.5)
-            if kind == "heading":
-                y -= 6
-            if y < margin + 20:
-                page.drawCentredString(width / 2, 24, f"Page {state['page']}")
-                page.showPage()
-                state["page"] += 1
-                y = height - margin
-            page.setFont("DejaVu", size)
-            if kind == "row":
-                offset = x
-                for cell_share, cell in zip(ROW_SHARES, payload, strict=True):
-                    page.drawString(offset, y, cell)
-                    offset += col_width * cell_share
+            face = FACE_OF.get(kind, "Body")
+            y = room(y - (6 if kind == "heading" else 0))
+            if kind in {"row", "tabbed"}:
+                offset, lowest = x, y
+                for share, cell in zip(ROW_SHARES, payload[0], strict=True):
+                    cy = y
+                    for piece in simpleSplit(cell, "Body", 8.5, col * share - 6):
+                        line(offset, cy, piece, "Body", 8.5)
+                        cy -= 12
+                    offset, lowest = offset + col * share, min(lowest, cy)
+                y = lowest
+                continue
+            if kind == "split":
+                left, right = payload
+                right_width = pdfmetrics.stringWidth(right, "Body", size)
+                if pdfmetrics.stringWidth(left, "Bold", size) + right_width + 10 > col:
+                    line(x, y, left, "Bold", size)
+                    y -= size + 4
+                else:
+                    line(x, y, left, "Bold", size)
+                page.setFont("Body", size)
+                page.drawRightString(x + col, y, right)
                 y -= size + 4
                 continue
-            text = f"• {payload}" if kind == "bullet" else payload
-            for piece in simpleSplit(text, "DejaVu", size, col_width):
-                page.drawString(x, y, piece)
-                y -= size + 4
+            text = payload[0]
+            indent = 0.0
+            if kind == "bullet":
+                line(x, y, payload[1], "Body", size)
+                indent = 10.0
+            for piece in simpleSplit(text, face, size, col - indent):
+                line(x + indent, y, piece, face, size)
+                y = room(y - (size + 4))
         return y
 
+    top, left, right, share = columns(doc)
+    if doc["layout"] == "band":
+        page.setFillColorRGB(0.88, 0.91, 0.94)
+        page.rect(0, height - 110, width, 110, stroke=0, fill=1)
+        page.setFillColorRGB(0, 0, 0)
     y = draw(top, margin, height - margin, width - 2 * margin) - 8
     full = width - 2 * margin
     draw(left, margin, y, full * share - (12 if right else 0))
     if right:
+        state["page"] = 1
         draw(right, margin + full * share + 12, y, full * (1 - share) - 12)
-    if state["page"] > 1:
-        page.drawCentredString(width / 2, 24, f"Page {state['page']}")
     page.showPage()
     page.save()
     out.seek(0)
     return out.read()
-
-
-def _html_lines(lines: list[Any]) -> str:
-    parts = []
-    tags = {"headline": "h3", "heading": "h2"}
-    for kind, payload in lines:
-        if kind == "row":
-            cells = "".join(f"<td>{html.escape(cell)}</td>" for cell in payload)
-            parts.append(f"<table width='100%'><tr>{cells}</tr></table>")
-        elif kind == "name":
-            parts.append(f"<p style='font-size:18pt'><b>{html.escape(payload)}</b></p>")
-        elif kind == "bullet":
-            parts.append(f"<ul><li>{html.escape(payload)}</li></ul>")
-        else:
-            tag = tags.get(kind, "p")
-            parts.append(f"<{tag}>{html.escape(payload)}</{tag}>")
-    return "\n".join(parts)
-
-
-def html_document(doc: dict[str, Any]) -> str:
-    top, left, right, share = columns(doc)
-    body = _html_lines(top)
-    if right:
-        body += (
-            f"<table width='100%'><tr><td width='{int(share * 100)}%' valign='top'>"
-            f"{_html_lines(left)}</td><td valign='top'>{_html_lines(right)}</td></tr></table>"
-        )
-    else:
-        body += _html_lines(left)
-    style = "body{font-family:'DejaVu Sans';font-size:9.5pt} p,li{margin:1pt}"
-    return (
-        f"<html><head><meta charset='utf-8'><style>{style}</style></head><body>{body}</body></html>"
-    )
-
-
-def libreoffice_available() -> bool:
-    return shutil.which("soffice") is not None
-
-
-def libreoffice_pdfs(documents: dict[str, str], out_dir: Path) -> None:
-    """Convert {stem: html} to out_dir/stem.pdf with one headless LibreOffice run."""
-    with tempfile.TemporaryDirectory() as work:
-        sources = []
-        for stem, text in documents.items():
-            source = Path(work) / f"{stem}.html"
-            source.write_text(text, encoding="utf-8")
-            sources.append(str(source))
-        subprocess.run(
-            [
-                "soffice",
-                "--headless",
-                f"-env:UserInstallation=file://{work}/profile",
-                "--infilter=HTML (StarWriter)",
-                "--convert-to",
-                "pdf:writer_pdf_Export",
-                "--outdir",
-                str(out_dir),
-                *sources,
-            ],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )

@@ -1,8 +1,10 @@
 """CV parsing quality: field-level precision/recall/F1 against ground truth, and parse time.
 
-    make bench-cv        (or .venv/bin/python bench/cv/quality.py)
+    make bench-cv        (or .venv/bin/python bench/cv/quality.py [--split tune|holdout] [-v])
 
-Every corpus PDF goes through the real sandboxed `parse_pdf`. Matching, after normalisation
+Both splits are reported: the tuning split and the held-out split, generated from template
+families the tuning split does not use (see `families.py`); the gap between them is the honest
+figure. Every corpus PDF goes through the real sandboxed `parse_pdf`. Matching, after normalisation
 (Unicode case folding, whitespace collapsed, surrounding punctuation dropped):
 - name, email, location: equal strings; phone: equal E.164 (the truth is normalised with the
   country it was written for) or, for numbers phonenumbers does not accept as valid, equal as
@@ -104,51 +106,91 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+def score(doc: dict[str, Any], got: dict[str, Any]) -> dict[str, Counter[str]]:
+    """tp/fp/fn per field for one text document, and the differences in words."""
+    expected = doc["expected"]
+    counts: dict[str, Counter[str]] = {}
+    for field in FIELDS:
+        want, have = keys(field, expected, expected), keys(field, got, expected)
+        tp = sum((want & have).values())
+        counts[field] = Counter(tp=tp, fp=sum(have.values()) - tp, fn=sum(want.values()) - tp)
+        if want != have:
+            counts[field]["miss"] = 1
+            doc.setdefault("misses", []).append(
+                f"{doc['file']} {field}: want {sorted(want - have, key=str)} "
+                f"got {sorted(have - want, key=str)}"
+            )
+    return counts
+
+
+def table(title: str, docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Print per-field P/R/F1 and the micro average over `docs`; return them as JSON."""
+    print(f"\n== {title} ({len(docs)} documents)")
+    print(f"{'field':16}{'precision':>10}{'recall':>10}{'F1':>8}{'TP':>6}{'FP':>6}{'FN':>6}")
+    total = Counter[str]()
+    results: dict[str, Any] = {}
+    for field in FIELDS:
+        c = Counter[str]()
+        for doc in docs:
+            c.update(doc["counts"][field])
+        total.update(c)
+        p, r, f = prf(c["tp"], c["fp"], c["fn"])
+        results[field] = {"precision": p, "recall": r, "f1": f}
+        print(f"{field:16}{p:10.3f}{r:10.3f}{f:8.3f}{c['tp']:6}{c['fp']:6}{c['fn']:6}")
+    p, r, f = prf(total["tp"], total["fp"], total["fn"])
+    results["overall_micro"] = {"precision": p, "recall": r, "f1": f}
+    tp, fp, fn = total["tp"], total["fp"], total["fn"]
+    print(f"{'overall (micro)':16}{p:10.3f}{r:10.3f}{f:8.3f}{tp:6}{fp:6}{fn:6}")
+    return results
+
+
+def breakdown(title: str, docs: list[dict[str, Any]], key: str) -> dict[str, float]:
+    """Micro-F1 per value of `key` (producer, family, occupation)."""
+    values: dict[str, float] = {}
+    for value in sorted({doc[key] for doc in docs}):
+        total = Counter[str]()
+        for doc in docs:
+            if doc[key] == value:
+                for field in FIELDS:
+                    total.update(doc["counts"][field])
+        values[value] = prf(total["tp"], total["fp"], total["fn"])[2]
+    print(f"{title}: " + ", ".join(f"{value} {f1:.3f}" for value, f1 in values.items()))
+    return values
+
+
 def main() -> int:
+    """Score the corpus; `--split tune|holdout` limits it to one split, `-v` lists the misses."""
     truth = json.loads((HERE / "truth.json").read_text())
-    counts = {field: Counter[str]() for field in FIELDS}
+    only = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else None
     per_page: list[float] = []
     scans_ok = scans = 0
-    misses: list[str] = []
+    scored: list[dict[str, Any]] = []
     for doc in truth:
+        if only and doc["split"] != only:
+            continue
         started = time.perf_counter()
         outcome = parse_pdf(HERE / "corpus" / doc["file"])
         elapsed = time.perf_counter() - started
         if outcome.page_count:
             per_page.append(elapsed / outcome.page_count)
         got = cli_json(outcome)
-        expected = doc["expected"]
         if doc["kind"] == "scan":
             scans += 1
             scans_ok += outcome.status == "NEEDS_OCR" and got["text_layer"] is False
             continue
-        for field in FIELDS:
-            want, have = keys(field, expected, expected), keys(field, got, expected)
-            tp = sum((want & have).values())
-            counts[field]["tp"] += tp
-            counts[field]["fp"] += sum(have.values()) - tp
-            counts[field]["fn"] += sum(want.values()) - tp
-            if want != have:
-                misses.append(
-                    f"{doc['file']} {field}: want {sorted(want - have, key=str)} "
-                    f"got {sorted(have - want, key=str)}"
-                )
-    print(f"{'field':16}{'precision':>10}{'recall':>10}{'F1':>8}{'TP':>6}{'FP':>6}{'FN':>6}")
-    total = Counter[str]()
+        doc["counts"] = score(doc, got)
+        scored.append(doc)
     results: dict[str, Any] = {}
-    for field in FIELDS:
-        c = counts[field]
-        total.update(c)
-        p, r, f = prf(c["tp"], c["fp"], c["fn"])
-        results[field] = {"precision": p, "recall": r, "f1": f, **c}
-        print(f"{field:16}{p:10.3f}{r:10.3f}{f:8.3f}{c['tp']:6}{c['fp']:6}{c['fn']:6}")
-    p, r, f = prf(total["tp"], total["fp"], total["fn"])
-    results["overall_micro"] = {"precision": p, "recall": r, "f1": f}
-    print(
-        f"{'overall (micro)':16}{p:10.3f}{r:10.3f}{f:8.3f}"
-        f"{total['tp']:6}{total['fp']:6}{total['fn']:6}"
-    )
-    print(f"scanned samples detected as NEEDS_OCR: {scans_ok}/{scans}")
+    for split in ("tune", "holdout"):
+        docs = [doc for doc in scored if doc["split"] == split]
+        if not docs:
+            continue
+        label = "tuning split" if split == "tune" else "held-out split (never tuned on)"
+        results[split] = table(label, docs)
+        results[split]["producers"] = breakdown("F1 by producer", docs, "producer")
+        results[split]["families"] = breakdown("F1 by family", docs, "family")
+        results[split]["occupations"] = breakdown("F1 by occupation", docs, "occupation")
+    print(f"\nscanned samples detected as NEEDS_OCR: {scans_ok}/{scans}")
     per_page.sort()
     median = statistics.median(per_page)
     p95 = per_page[min(len(per_page) - 1, round(0.95 * (len(per_page) - 1)))]
@@ -163,7 +205,7 @@ def main() -> int:
     out.write_text(json.dumps(results, indent=1) + "\n")
     print(f"JSON: {out.relative_to(HERE.parent.parent)}")
     if "-v" in sys.argv:
-        print("\n".join(misses))
+        print("\n".join(line for doc in scored for line in doc.get("misses", [])))
     return 0
 
 

@@ -173,7 +173,8 @@ class ParsedProfile:
 
 @strawberry.type(
     description="A quality finding about a parsed CV. Codes: NO_CONTACT_DETAILS, "
-    "OVERLAPPING_DATES, FUTURE_DATE, EMPLOYMENT_GAP (over 12 months), IMAGE_ONLY_PAGES."
+    "OVERLAPPING_DATES, FUTURE_DATE, EMPLOYMENT_GAP (over 12 months), IMAGE_ONLY_PAGES, "
+    "ACTIVE_CONTENT (a warning: the PDF carries JavaScript or launch actions, never run)."
 )
 class DocumentFinding:
     code: str = strawberry.field(description="What was found (see the type description).")

@@ -23,7 +23,7 @@ MONTHS = {
     "nov": 11,
     "dec": 12,
 }
-_MONTH_NAME = (
+MONTH_NAME = _MONTH_NAME = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )

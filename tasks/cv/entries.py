@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tasks.cv.dates import DATE, RANGE_RE, YEAR_RE, find_range
-from tasks.cv.layout import Line
+from tasks.cv.dates import DATE, MONTH_NAME, PRESENT, RANGE_RE, YEAR_RE, find_range
+from tasks.cv.layout import Line, is_dates_only
 from tasks.cv.lexicon import (
+    CITY_NAMES,
     COMPANY_WORDS,
     COUNTRY_NAMES,
     DEGREE_RE,
@@ -33,8 +34,14 @@ RANGE_REST = re.compile(
     r"^\(?\s*(?:[a-z]{3,9}\.?\s+)?(?:\d{1,2}[/.])?(?:\d{4}|present|current|now|today)\b",
     re.IGNORECASE,
 )
+DATE_TAIL = re.compile(rf"(?i)(?:{PRESENT}|{DATE}|{MONTH_NAME})")
+# a range left open at the end of a cell ("Dec 2023 -", "Feb 2021 - July"), then a gap or the end
+OPEN_CELL = re.compile(rf"(?i){DATE}\s*(?:[–—-]|to)(?:\s*{MONTH_NAME})?(?=\s{{2,}}|\s*$)")
 RANGE_TAIL = re.compile(r"^(?:[–—-]|to)\s*", re.IGNORECASE)
 PARENS = re.compile(r"\(([^()]*)\)")
+LINKING_END = re.compile(r"(?i)\s(?:of|de|di|da|do|del|der|des|du|the|and|for|&)$")
+# title, employer and "place | dates" each on a line of their own is the longest common header
+MAX_HEADER_LINES = 3
 
 
 @dataclass
@@ -45,7 +52,7 @@ class Entry:
     dates: str
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     """Trim separators and unbalanced brackets left over from splitting."""
     previous = None
     while previous != text:
@@ -61,13 +68,12 @@ def _clean(text: str) -> str:
 
 
 def is_header_like(line: Line) -> bool:
-    text = line.text
-    return (
-        not BULLET.match(text)
-        and len(text) <= 100
-        and len(text.split()) <= 14
-        and not text.rstrip().endswith((".", ";"))
-    )
+    """Short and not a sentence; "Hooli Inc." and "Coastline Construction Co." end with an
+    abbreviation, not a full stop."""
+    text = line.text.rstrip()
+    last = text.rsplit(maxsplit=1)[-1].casefold() if text else ""
+    sentence = text.endswith(";") or (text.endswith(".") and last not in COMPANY_WORDS)
+    return not BULLET.match(text) and len(text) <= 100 and len(text.split()) <= 14 and not sentence
 
 
 def group_entries(lines: list[Line], is_anchor: Callable[[str], bool]) -> list[Entry]:
@@ -83,7 +89,7 @@ def group_entries(lines: list[Line], is_anchor: Callable[[str], bool]) -> list[E
         ceiling = anchors[position + 1] if position + 1 < len(anchors) else len(lines)
         if before:
             start = anchor
-            while start - 1 >= floor and anchor - (start - 1) <= 2:
+            while start - 1 >= floor and anchor - (start - 1) <= MAX_HEADER_LINES:
                 if not is_header_like(lines[start - 1]):
                     break
                 start -= 1
@@ -93,7 +99,7 @@ def group_entries(lines: list[Line], is_anchor: Callable[[str], bool]) -> list[E
             header_spans.append((start, anchor + 1))
         else:
             end = anchor + 1
-            while end < ceiling and end - anchor <= 2 and is_header_like(lines[end]):
+            while end < ceiling and end - anchor <= MAX_HEADER_LINES and is_header_like(lines[end]):
                 if _has_title_and_org(lines[anchor:end]):
                     break
                 end += 1
@@ -115,10 +121,49 @@ def group_entries(lines: list[Line], is_anchor: Callable[[str], bool]) -> list[E
     return entries
 
 
+def _cell_rejoined(previous: str, text: str) -> str | None:
+    """A date range wrapped inside a table cell or column: "July 2016 - August   Title" +
+    "2020" gives "July 2016 - August 2020   Title"; None when `text` is no such tail."""
+    if not DATE_TAIL.fullmatch(text):
+        return None
+    opened = OPEN_CELL.search(previous)
+    if opened is None:
+        return None
+    return f"{previous[: opened.end()]} {text}{previous[opened.end() :]}"
+
+
+def rejoined_names(lines: list[Line]) -> list[Line]:
+    """A name a narrow column wrapped: after a linking word ("Stockholm School of" +
+    "Economics") or before its legal form ("... at Bluefin Distribution" + "LLC")."""
+    out: list[Line] = []
+    for line in lines:
+        linked = LINKING_END.search(out[-1].text) if out else None
+        legal_form = line.text.strip().casefold() in COMPANY_WORDS and len(line.text.split()) == 1
+        if out and (linked or legal_form) and not BULLET.match(line.text):
+            previous = out[-1]
+            out[-1] = Line(
+                f"{previous.text} {line.text}", previous.page, previous.line, previous.column
+            )
+            continue
+        out.append(line)
+    return out
+
+
 def rejoined_ranges(lines: list[Line]) -> list[Line]:
     """Put a date range that a line wrap cut in two back on one line."""
     out: list[Line] = []
     for line in lines:
+        text = line.text.strip()
+        wrapped_dates = text.startswith("(") or (out and out[-1].text.rstrip().endswith(","))
+        if out and wrapped_dates and is_dates_only(text) and not find_range(out[-1].text):
+            # "Degree, Institution" + "(2006 - 2009)": the dates of that line, wrapped
+            previous = out[-1]
+            out[-1] = Line(f"{previous.text} {text}", previous.page, previous.line, previous.column)
+            continue
+        if out and (joined := _cell_rejoined(out[-1].text, text)) is not None:
+            previous = out[-1]
+            out[-1] = Line(joined, previous.page, previous.line, previous.column)
+            continue
         if out:
             last = out[-1].text
             text = line.text.strip()
@@ -134,11 +179,11 @@ def rejoined_ranges(lines: list[Line]) -> list[Line]:
 
 
 def _has_title_and_org(lines: list[Line]) -> bool:
-    pieces = _pieces(" | ".join(_without_dates(line.text) for line in lines))
+    pieces = _pieces(" | ".join(without_dates(line.text) for line in lines))
     return len(pieces) >= 2
 
 
-def _without_dates(text: str) -> str:
+def without_dates(text: str) -> str:
     text = RANGE_RE.sub(" | ", text)
     return re.sub(rf"(?i)\b(?:since|from|until|expected|issued|obtained)?\s*{DATE}", " | ", text)
 
@@ -158,12 +203,25 @@ def strip_place(text: str) -> str:
 
 
 def _is_place_piece(text: str) -> bool:
+    """ "City, Country", "City, ST", a known city or country alone, or a work mode."""
     parts = [part.strip() for part in text.split(",")]
     return (
         parts[-1].casefold() in COUNTRY_NAMES
         or parts[-1] in US_STATES
         or (text.casefold() in {"remote", "hybrid", "on-site"})
+        or all(part.casefold() in CITY_NAMES for part in parts)
     )
+
+
+def _comma_parts(text: str) -> list[str]:
+    """ "Title, Company" as two pieces; a legal form after a comma ("Acme, Inc.") stays attached."""
+    parts: list[str] = []
+    for part in text.split(", "):
+        if parts and (part.casefold().strip(".") in COMPANY_WORDS and len(part.split()) == 1):
+            parts[-1] = f"{parts[-1]}, {part}"
+        else:
+            parts.append(part)
+    return parts
 
 
 def _pieces(text: str) -> list[str]:
@@ -171,9 +229,10 @@ def _pieces(text: str) -> list[str]:
     pieces: list[str] = []
     for part in STRONG_SEPARATORS.split(text):
         for sub in AT.split(part):
-            sub = _clean(strip_place(_clean(sub)))
-            if sub and not _is_place_piece(sub) and re.search(r"[^\W\d_]", sub):
-                pieces.append(sub)
+            for piece in _comma_parts(clean(strip_place(clean(sub)))):
+                piece = clean(piece)
+                if piece and not _is_place_piece(piece) and re.search(r"[^\W\d_]", piece):
+                    pieces.append(piece)
     return pieces
 
 
@@ -217,7 +276,7 @@ def split_title_company(pieces: list[str]) -> tuple[str | None, str | None, floa
     return pieces[title_index], pieces[company_index], confidence
 
 
-def _source(line: Line) -> dict[str, int]:
+def source(line: Line) -> dict[str, int]:
     return {"page": line.page, "line": line.line}
 
 
@@ -228,12 +287,12 @@ def _description(lines: list[Line]) -> str | None:
 
 def experience_entries(lines: list[Line]) -> list[dict[str, Any]]:
     jobs = []
-    lines = rejoined_ranges(lines)
+    lines = rejoined_ranges(rejoined_names(lines))
     for entry in group_entries(lines, lambda text: find_range(text) is not None):
         found = find_range(entry.anchor.text)
         if found is None:
             continue
-        header = " | ".join(_without_dates(line.text) for line in entry.header)
+        header = " | ".join(without_dates(line.text) for line in entry.header)
         title, company, confidence = split_title_company(_pieces(header))
         jobs.append(
             {
@@ -244,7 +303,7 @@ def experience_entries(lines: list[Line]) -> list[dict[str, Any]]:
                 "current": found.current,
                 "description": _description(entry.body),
                 "confidence": confidence,
-                "source": _source(entry.header[0]),
+                "source": source(entry.header[0]),
             }
         )
     return jobs
@@ -263,23 +322,23 @@ def split_degree(text: str) -> tuple[str, str | None]:
     """("Master of Science", "Computer Science") from "Master of Science in Computer Science"."""
     match = re.match(
         r"^(?P<degree>.*?\b(?:of|in)\s+(?:arts|science|sciences|engineering|laws|business"
-        r" administration|fine arts|philosophy|education|technology|medicine|music))"
+        r" administration|fine arts|philosophy|education|technology|medicine|music|applied science"
+        r"|applied arts|nursing|commerce|architecture|public health|social work|law))"
         r"(?:\s*(?:in|,|:|-|–)\s*|\s+)(?P<field>.+)$",
         text,
         re.IGNORECASE,
     )
     if match:
-        return match["degree"].strip(), _clean(match["field"]) or None
-    if re.fullmatch(r"(?i)(?:bachelor|master|doctor)\w*\s+of\s+[\w ]+", text) and not re.search(
-        r"\sin\s", text
-    ):
+        return match["degree"].strip(), clean(match["field"]) or None
+    written_out = re.fullmatch(r"(?i)(?:bachelor|master|doctor|associate)\w*\s+of\s+[\w ]+", text)
+    if written_out and not re.search(r"\sin\s", text):
         return text, None
     match = re.match(r"^(?P<degree>.+?)\s+(?:in|of)\s+(?P<field>.+)$", text)
     if match and DEGREE_RE.search(match["degree"]):
-        return match["degree"].strip(), _clean(match["field"]) or None
+        return match["degree"].strip(), clean(match["field"]) or None
     found = DEGREE_RE.search(text)
     if found and found.start() == 0 and found.end() < len(text):
-        rest = _clean(text[found.end() :])
+        rest = clean(text[found.end() :])
         if rest and rest[0].isupper():
             return text[: found.end()].strip(), rest
     return text, None
@@ -287,7 +346,7 @@ def split_degree(text: str) -> tuple[str, str | None]:
 
 def education_entries(lines: list[Line]) -> list[dict[str, Any]]:
     schools = []
-    lines = rejoined_ranges(lines)
+    lines = rejoined_ranges(rejoined_names(lines))
     for entry in group_entries(lines, _is_education_anchor):
         found = find_range(entry.anchor.text)
         years = [int(y) for y in YEAR_RE.findall(entry.dates)]
@@ -295,7 +354,7 @@ def education_entries(lines: list[Line]) -> list[dict[str, Any]]:
         end_year = (
             (found.end.year if found.end else None) if found else (years[-1] if years else None)
         )
-        header = " | ".join(_without_dates(line.text) for line in entry.header)
+        header = " | ".join(without_dates(line.text) for line in entry.header)
         pieces = _pieces(header)
         institution = max(pieces, key=_institution_score, default=None)
         if institution is not None and not _institution_score(institution):
@@ -319,95 +378,7 @@ def education_entries(lines: list[Line]) -> list[dict[str, Any]]:
                 "start_year": start_year,
                 "end_year": end_year,
                 "confidence": confidence,
-                "source": _source(entry.header[0]),
+                "source": source(entry.header[0]),
             }
         )
     return schools
-
-
-CERT_ISSUER_HINT = re.compile(r"\b(?:issued by|by|from)\s+(?P<issuer>.+)$", re.IGNORECASE)
-LEVEL_WORDS = frozenset(
-    "associate professional practitioner foundation expert specialty advanced fundamentals"
-    " intermediate beginner level part".split()
-)
-
-
-def _certificate_lines(lines: list[Line]) -> list[Line]:
-    """One line per certificate: when certificates carry years, a line without one (or a
-    bullet-less line in a bulleted list) is the wrapped start or end of its neighbour."""
-    texts = [BULLET.sub("", line.text).strip() for line in lines]
-    bulleted = sum(bool(BULLET.match(line.text)) for line in lines) >= 2
-    dated = any(YEAR_RE.search(text) for text in texts)
-    merged: list[Line] = []
-    pending: Line | None = None
-    for line, text in zip(lines, texts, strict=True):
-        if not text:
-            continue
-        if bulleted and merged and not BULLET.match(line.text):
-            last = merged[-1]
-            merged[-1] = Line(f"{last.text} {text}", last.page, last.line)
-            continue
-        current = Line(text, line.page, line.line)
-        if pending is not None:
-            current = Line(f"{pending.text} {text}", pending.page, pending.line)
-            pending = None
-        if dated and not bulleted and not YEAR_RE.search(current.text):
-            pending = current
-            continue
-        merged.append(current)
-    if pending is not None:
-        if merged:
-            last = merged[-1]
-            merged[-1] = Line(f"{last.text} {pending.text}", last.page, last.line)
-        else:
-            merged.append(pending)
-    return merged
-
-
-def certification_entries(lines: list[Line]) -> list[dict[str, Any]]:
-    certs: list[dict[str, Any]] = []
-    for line in _certificate_lines(lines):
-        text = line.text
-        years = [int(y) for y in YEAR_RE.findall(text)]
-        year = years[-1] if years else None
-        rest = _without_dates(text)
-        rest = re.sub(r"(?i)\b(?:issued|obtained|earned|valid until|expires?)\b", " ", rest)
-        issuer = None
-        hint = CERT_ISSUER_HINT.search(rest)
-        if hint:
-            issuer = _clean(hint["issuer"].split("|")[0])
-            rest = rest[: hint.start()]
-        pieces = _cert_pieces(rest)
-        if not pieces:
-            continue
-        title = pieces[0]
-        if issuer is None and len(pieces) > 1:
-            issuer = pieces[-1]
-            title = " – ".join(pieces[:-1]) if len(pieces) > 2 else pieces[0]
-        certs.append(
-            {
-                "title": title,
-                "issuer": issuer,
-                "year": year,
-                "confidence": 0.8 if issuer else 0.6,
-                "source": _source(line),
-            }
-        )
-    return certs
-
-
-def _cert_pieces(text: str) -> list[str]:
-    text = PARENS.sub(
-        lambda m: (
-            m.group(0) if re.fullmatch(r"[A-Z0-9\-]{2,6}", m.group(1)) else f" | {m.group(1)} |"
-        ),
-        text,
-    )
-    for pattern in (r"\s*(?:\||·|•|\s{3,})\s*", r"\s*,\s+", r"\s+—\s+", r"\s+[–-]\s+"):
-        parts = [_clean(part) for part in re.split(pattern, text) if _clean(part)]
-        if len(parts) > 1:
-            if pattern.startswith(r"\s+[–-]") and parts[-1].casefold().split()[0] in LEVEL_WORDS:
-                continue
-            return parts
-    cleaned = _clean(text)
-    return [cleaned] if cleaned else []

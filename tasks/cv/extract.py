@@ -17,7 +17,8 @@ from pypdf import PasswordType, PdfReader, apply_configuration
 from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PyPdfError
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from tasks.cv.findings import image_only_finding, quality_findings
+from tasks.cv.active import active_content
+from tasks.cv.findings import active_content_finding, image_only_finding, quality_findings
 from tasks.cv.outcome import (
     ENCRYPTED,
     MAGIC_WINDOW,
@@ -87,6 +88,21 @@ class Opened:
     encrypted: bool
 
 
+def declared_page_count(reader: PdfReader) -> int | None:
+    """The page count the root /Pages node declares (its /Count), without walking the tree.
+
+    A valid PDF's /Count is its number of pages, so a long document is refused by page count
+    before the page tree walk, whose entry limits are sized for CVs and would otherwise stop a
+    flat 1,000-page file as "unreadable". None when the file declares nothing usable.
+    """
+    try:
+        pages = _resolve(_resolve(reader.trailer["/Root"]).get("/Pages"))
+        count = _resolve(pages.get("/Count")) if isinstance(pages, DictionaryObject) else None
+    except (PyPdfError, KeyError, TypeError, AttributeError, ValueError):
+        return None
+    return int(count) if isinstance(count, int) and not isinstance(count, bool) else None
+
+
 def open_pdf(path: Path, max_pages: int) -> Opened:
     """Open, decrypt with the empty password if needed, and count pages.
 
@@ -111,10 +127,22 @@ def open_pdf(path: Path, max_pages: int) -> Opened:
             raise Rejected(ENCRYPTED, f"the PDF uses unsupported encryption ({exc})") from exc
         if opened == PasswordType.NOT_DECRYPTED:
             raise Rejected(ENCRYPTED, "the PDF is encrypted with a password")
+    declared = declared_page_count(reader)
+    if declared is not None and declared > max_pages:
+        raise Rejected(
+            TOO_MANY_PAGES, f"the PDF has {declared} pages; a CV may have at most {max_pages}"
+        )
     try:
         page_count = len(reader.pages)
     except FileNotDecryptedError as exc:
         raise Rejected(ENCRYPTED, "the PDF is encrypted with a password") from exc
+    except LimitReachedError as exc:
+        if "page tree" not in str(exc) or "depth" in str(exc):
+            raise
+        # More page-tree entries than any document of max_pages pages needs, /Count aside.
+        raise Rejected(
+            TOO_MANY_PAGES, f"the PDF has more pages than a CV may have (at most {max_pages})"
+        ) from exc
     if page_count == 0:
         raise Rejected(NOT_A_PDF, "the PDF has no pages")
     if page_count > max_pages:
@@ -176,6 +204,7 @@ def parse_file(path: Path, limits: Limits) -> ParseOutcome:
         except Rejected as exc:
             reason = "encrypted" if exc.code == ENCRYPTED else exc.message
             return ParseOutcome.failed(reason)
+        active = active_content(opened.reader)
         pages: list[str] = []
         image_only: list[int] = []
         for number, page in enumerate(opened.reader.pages, start=1):
@@ -193,11 +222,14 @@ def parse_file(path: Path, limits: Limits) -> ParseOutcome:
             else "no text on any page (blank or unsupported text encoding): needs OCR"
         )
         profile = empty_profile(opened.page_count, text_layer=False)
-        return ParseOutcome(NEEDS_OCR, reason, opened.page_count, "", profile, [])
+        warnings = [active_content_finding(active)] if active else []
+        return ParseOutcome(NEEDS_OCR, reason, opened.page_count, "", profile, warnings)
     profile = structure_profile(pages)
     findings = quality_findings(profile)
     if image_only:
         findings.append(image_only_finding(image_only))
+    if active:
+        findings.append(active_content_finding(active))
     return ParseOutcome(PARSED, None, opened.page_count, full_text, profile, findings)
 
 

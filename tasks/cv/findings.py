@@ -12,6 +12,8 @@ Rules:
   year in the future is normal and not flagged).
 - NO_CONTACT_DETAILS: neither an email address nor a phone number was found.
 - IMAGE_ONLY_PAGES: pages without a text layer in an otherwise readable CV.
+- ACTIVE_CONTENT (a warning): the PDF carries JavaScript or launch actions; never run here, but
+  a viewer might run them when a recruiter opens the file.
 """
 
 from __future__ import annotations
@@ -44,6 +46,19 @@ def image_only_finding(pages: list[int]) -> dict[str, Any]:
         "IMAGE_ONLY_PAGES",
         f"page(s) {listed} have no text layer and were not read (they need OCR)",
         pages=pages,
+    )
+
+
+def active_content_finding(kinds: list[str]) -> dict[str, Any]:
+    """ACTIVE_CONTENT for the kinds `tasks.cv.active` found ("javascript", "launch")."""
+    names = {"javascript": "JavaScript", "launch": "launch actions"}
+    listed = " and ".join(names.get(kind, kind) for kind in kinds)
+    return _finding(
+        "ACTIVE_CONTENT",
+        f"the PDF contains {listed}; it was not run here (only its text was read), "
+        "but a PDF viewer may run it when the file is opened",
+        severity="warning",
+        kinds=kinds,
     )
 
 

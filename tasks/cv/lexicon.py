@@ -1,11 +1,13 @@
 """Word lists the structurer relies on: section headings, job-title and organisation cues, places.
 
 These are general knowledge about how CVs are written in English, not tuned to any data set.
+The larger vocabularies are data files in `tasks/cv/data/` (each names its source and licence).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 _HEADING_TEXT = {
     "experience": (
@@ -54,32 +56,19 @@ HEADINGS = {key: tuple(text.split("|")) for key, text in _HEADING_TEXT.items()}
 
 HEADING_INDEX = {phrase: key for key, phrases in HEADINGS.items() for phrase in phrases}
 
-TITLE_WORDS = frozenset(
-    """engineer engineers developer programmer architect manager director head lead chief
-    officer president vp analyst scientist researcher designer consultant specialist
-    administrator coordinator assistant associate intern internship trainee apprentice
-    technician accountant auditor nurse physician doctor teacher lecturer professor tutor
-    editor writer journalist marketer recruiter owner founder co-founder cofounder cto ceo cfo
-    coo cio executive supervisor operator agent advisor adviser strategist planner producer
-    buyer clerk secretary receptionist cashier chef cook driver mechanic electrician pharmacist
-    therapist attorney lawyer paralegal counsel economist statistician mathematician physicist
-    chemist biologist fellow postdoc volunteer devops sre qa tester representative controller
-    principal staff senior junior partner illustrator photographer translator interpreter
-    librarian surgeon dentist psychologist pilot steward officer superintendent foreman
-    inspector investigator dispatcher expert evangelist advocate generalist owner
-    manager, administrator webmaster maintainer contractor freelancer freelance""".replace(
-        ",", ""
-    ).split()
-)
+DATA = Path(__file__).resolve().parent / "data"
 
-COMPANY_WORDS = frozenset(
-    """inc inc. llc ltd ltd. limited gmbh ag se kg sa s.a. sas sarl bv b.v. nv oy ab as a/s
-    plc pty corp corp. corporation company co co. group holding holdings labs lab technologies
-    technology tech solutions systems software bank consulting consultants partners studio
-    studios agency analytics industries international global ventures capital media networks
-    services foundation hospital clinic university college institute school ministry council
-    gmbh & co. kg spa s.p.a. srl s.r.l. kk k.k. pte ltd bhd llp lp sl s.l. sro s.r.o. zrt""".split()
-)
+
+def _words(name: str) -> list[str]:
+    """The non-comment lines of data file `name` (see each file's header for its source)."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+TITLE_WORDS = frozenset(_words("titles.txt"))
+COMPANY_WORDS = frozenset(_words("organizations.txt"))
+_PLACES = [line.split("\t", 1) for line in _words("places.txt")]
+CITY_NAMES = frozenset(name for kind, name in _PLACES if kind == "city")
 
 INSTITUTION_WORDS = (
     "university",
@@ -123,7 +112,7 @@ DEGREE_RE = re.compile(
     r"|m\.?\s?eng\.?|b\.?\s?eng\.?|b\.?\s?a\.?|m\.?\s?a\.?|b\.?\s?s\.?|m\.?\s?s\.?|m\.?\s?phil\.?"
     r"|d\.?\s?phil\.?|ll\.?\s?[bm]\.?|j\.?\s?d\.?|m\.?\s?d\.?|b\.?\s?com\.?|m\.?\s?res\.?"
     r"|diploma|diplom|dipl\.|associate|high school|abitur|a-levels|licen[cs]iatura|licen[cs]e"
-    r"|magister|baccalaur[ée]at|postgraduate|graduate certificate|hnd|btec)(?![\w])",
+    r"|magister|baccalaur[ée]at|postgraduate|graduate certificate|hnd|btec|a\.?a\.?s\.?)(?![\w])",
     re.IGNORECASE,
 )
 
@@ -144,7 +133,7 @@ COUNTRY_NAMES = frozenset(
         "venezuela|vietnam|deutschland|österreich|schweiz|españa|italia|polska|sverige|norge|"
         "danmark|suomi|brasil|méxico"
     ).split("|")
-)
+) | frozenset(name for kind, name in _PLACES if kind == "country")
 US_STATES = frozenset(
     """AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM
     NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC""".split()

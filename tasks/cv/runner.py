@@ -1,8 +1,10 @@
 """The parent side of the sandbox: start the child, enforce the wall clock, read its verdict.
 
-The server process has threads and an event loop, so the child is a fresh interpreter started
-with exec (never fork/multiprocessing). Every way the child can die maps to a FAILED outcome
-with a reason a recruiter or operator can act on; a bad PDF never raises here.
+The server process has threads and an event loop, so it never forks itself: each document goes
+to the pre-started parser process (`forkserver`/`zygote`), which forks a child that sets its
+rlimits before reading the document. When that process cannot be started, the child is a fresh
+interpreter started with exec, as before. Either way every way the child can die maps to a
+FAILED outcome with a reason a recruiter or operator can act on; a bad PDF never raises here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tasks.cv import forkserver
 from tasks.cv.outcome import NOT_A_PDF, Inspection, Limits, ParseOutcome
 from tasks.cv.sandbox import MEMORY_EXIT
 
@@ -93,6 +96,13 @@ def _to_inspection(
 
 def _run(mode: str, path: Path, limits: Limits) -> tuple[int | None, bytes, bytes] | None:
     """Run the child to completion; None when the wall clock ran out (the child is killed)."""
+    with contextlib.suppress(forkserver.Unavailable):
+        return forkserver.run(mode, path, limits)
+    return _run_exec(mode, path, limits)
+
+
+def _run_exec(mode: str, path: Path, limits: Limits) -> tuple[int | None, bytes, bytes] | None:
+    """`_run` in a fresh interpreter (when no pre-started parser process is available)."""
     try:
         done = subprocess.run(  # noqa: S603 - fixed argv: our interpreter and module
             _command(mode, path, limits),
@@ -108,6 +118,14 @@ def _run(mode: str, path: Path, limits: Limits) -> tuple[int | None, bytes, byte
 
 
 async def _run_async(
+    mode: str, path: Path, limits: Limits
+) -> tuple[int | None, bytes, bytes] | None:
+    with contextlib.suppress(forkserver.Unavailable):
+        return await forkserver.run_async(mode, path, limits)
+    return await _run_exec_async(mode, path, limits)
+
+
+async def _run_exec_async(
     mode: str, path: Path, limits: Limits
 ) -> tuple[int | None, bytes, bytes] | None:
     process = await asyncio.create_subprocess_exec(

@@ -62,25 +62,37 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 5 or argv[0] not in {"inspect", "parse"}:
-        print(__doc__, file=sys.stderr)
-        return USAGE_EXIT
-    mode, path, cpu, memory, max_pages = argv[0], Path(argv[1]), *map(int, argv[2:])
-    # Keep the real stdout for the one JSON line; stray prints from libraries go to stderr.
-    result_fd = os.dup(1)
-    os.dup2(2, 1)
+def run_job(mode: str, path: str, cpu: int, memory: int, max_pages: int, result_fd: int) -> int:
+    """Limits first, then the document; the verdict goes to `result_fd`. Returns the exit code.
+
+    Shared by the exec'd child (`main`) and the children the zygote forks, so both set their
+    rlimits before reading a byte of the document.
+    """
     memory_report = json.dumps(
         _failure(mode, f"parsing exceeded {memory // (1024 * 1024)} MB of memory")
     ).encode()
     apply_rlimits(cpu, memory)
     try:
-        payload = json.dumps(run(mode, path, cpu, memory, max_pages)).encode()
+        payload = json.dumps(run(mode, Path(path), cpu, memory, max_pages)).encode()
     except MemoryError:
         _write_all(result_fd, memory_report)
-        os._exit(MEMORY_EXIT)
+        return MEMORY_EXIT
     _write_all(result_fd, payload)
     return 0
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 5 or argv[0] not in {"inspect", "parse"}:
+        print(__doc__, file=sys.stderr)
+        return USAGE_EXIT
+    mode, path, cpu, memory, max_pages = argv[0], argv[1], *map(int, argv[2:])
+    # Keep the real stdout for the one JSON line; stray prints from libraries go to stderr.
+    result_fd = os.dup(1)
+    os.dup2(2, 1)
+    code = run_job(mode, path, cpu, memory, max_pages, result_fd)
+    if code == MEMORY_EXIT:
+        os._exit(MEMORY_EXIT)
+    return code
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tasks.cv.certificates import certification_entries
 from tasks.cv.contact import contact_profile, field
-from tasks.cv.entries import certification_entries, education_entries, experience_entries
+from tasks.cv.entries import education_entries, experience_entries
 from tasks.cv.layout import Line, reading_order
 from tasks.cv.sections import BULLET, Section, split_sections
 

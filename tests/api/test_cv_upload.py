@@ -209,6 +209,17 @@ async def test_a_pdf_with_too_many_pages_is_refused(client, db, settings):
     assert (result["code"], result["maxPages"]) == ("TOO_MANY_PAGES", 20)
 
 
+async def test_a_flat_thousand_page_pdf_is_too_many_pages(client, db, settings):
+    """One /Pages node with 1,000 kids: a valid, long PDF, refused for its length."""
+    # given
+    _, token = await candidate_user(db, settings)
+    # when
+    result = await upload(client, token, pdfs.flat_pages_pdf(1000))
+    # then
+    assert result["__typename"] == "TooManyPages"
+    assert (result["code"], result["maxPages"]) == ("TOO_MANY_PAGES", 20)
+
+
 async def test_upload_constraints_tell_clients_the_limits(client):
     # when
     result = await gql(client, CONSTRAINTS)

@@ -108,6 +108,27 @@ def test_inspect_rejects_too_many_pages(tmp_path):
     assert inspection.message == "the PDF has 21 pages; a CV may have at most 20"
 
 
+@pytest.mark.parametrize("pages", [100, 1000, 5000])
+def test_inspect_refuses_any_valid_pdf_over_the_page_limit_as_too_many_pages(tmp_path, pages):
+    """A flat page tree far past the limit is a long document, not an unreadable one."""
+    # given
+    path = pdfs.write(tmp_path, pdfs.flat_pages_pdf(pages))
+    # when
+    inspection = inspect_pdf(path)
+    # then
+    assert (inspection.ok, inspection.error) == (False, "TOO_MANY_PAGES")
+    assert inspection.message == f"the PDF has {pages} pages; a CV may have at most 20"
+
+
+def test_inspect_refuses_a_page_tree_larger_than_its_declared_count(tmp_path):
+    # given: /Count claims one page, the tree lists 1,000
+    path = pdfs.write(tmp_path, pdfs.flat_pages_pdf(1000, declared=1))
+    # when
+    inspection = inspect_pdf(path)
+    # then
+    assert (inspection.ok, inspection.error) == (False, "TOO_MANY_PAGES")
+
+
 def test_inspect_honours_a_lower_page_limit(tmp_path):
     # given
     path = pdfs.write(tmp_path, pdfs.many_pages_pdf(3))
@@ -168,6 +189,32 @@ def test_parse_flags_image_only_pages_in_a_text_cv(tmp_path):
     assert outcome.status == "PARSED"
     image_pages = [f for f in outcome.findings if f["code"] == "IMAGE_ONLY_PAGES"]
     assert [f["details"] for f in image_pages] == [{"pages": [2]}]
+
+
+@pytest.mark.parametrize("kind", ["names", "open-action", "launch", "page-aa"])
+def test_active_content_is_reported_and_the_cv_still_read(tmp_path, kind):
+    """JavaScript and launch actions are never run; the recruiter is warned (checklist)."""
+    # given
+    path = pdfs.write(tmp_path, pdfs.active_content_pdf(kind))
+    # when
+    outcome = parse_pdf(path)
+    # then
+    assert outcome.status == "PARSED"
+    assert outcome.profile is not None and outcome.profile["name"]["value"] == "Jane Doe"
+    active = [f for f in outcome.findings if f["code"] == "ACTIVE_CONTENT"]
+    expected = ["launch"] if kind == "launch" else ["javascript"]
+    assert [(f["details"]["severity"], f["details"]["kinds"]) for f in active] == [
+        ("warning", expected)
+    ]
+
+
+def test_a_plain_cv_has_no_active_content_finding(tmp_path):
+    # given
+    path = pdfs.write(tmp_path, pdfs.simple_cv_pdf())
+    # when
+    outcome = parse_pdf(path)
+    # then
+    assert "ACTIVE_CONTENT" not in [f["code"] for f in outcome.findings]
 
 
 def test_flate_bomb_fails_on_the_decoding_limit(tmp_path):
