@@ -89,6 +89,8 @@ async def test_readyz_reports_head_migration(client):
         "status": "ok",
         "database": "ok",
         "migration": migrate.head_revision(),
+        "broker": "in-memory",
+        "queues": {"documents": 0, "evaluations": 0, "imports": 0},
     }
 
 
