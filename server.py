@@ -196,9 +196,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 async def close_app(app: Starlette) -> None:
     """Release what `create_app` opened: the connection pool and the Redis client."""
+    from models.metrics import release_pool
     from resolvers.ratelimit import RedisRateLimiter
 
     await app.state.engine.dispose()
+    release_pool(app.state.settings.db_pool_size)
     if isinstance(app.state.rate_limiter, RedisRateLimiter):
         await app.state.rate_limiter.close()
 

@@ -173,12 +173,9 @@ def watch_pool(engine: Any, pool_size: int) -> None:
         DB_POOL_IN_USE.dec()
 
 
-def mark_process_dead(pid: int) -> None:
-    """Drop a stopped process's live gauges (running jobs, pool connections)."""
-    if os.environ.get(MULTIPROC_ENV):
-        from prometheus_client import multiprocess
-
-        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
+def release_pool(pool_size: int) -> None:
+    """The engine of `watch_pool` was disposed."""
+    DB_POOL_SIZE.dec(pool_size)
 
 
 def exposition() -> tuple[bytes, str]:
