@@ -18,7 +18,7 @@ from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.common import dq_name
-from dramatiq.middleware import Middleware
+from dramatiq.middleware import Middleware, Retries
 
 from models import metrics
 from models.logs import LogContext, log_context
@@ -70,9 +70,14 @@ class JobMetrics(Middleware):
 
 
 def install(broker: Broker) -> None:
-    """Add `JobMetrics` to `broker` unless it has it already (retries must run before it)."""
+    """Add `JobMetrics` to `broker` unless it has it already.
+
+    It goes in front of `Retries`: dramatiq calls the `after_*` hooks in reverse order, so
+    `Retries` has decided whether a failed message is retried or dead by the time it counts.
+    """
     if not any(isinstance(m, JobMetrics) for m in broker.middleware):
-        broker.add_middleware(JobMetrics())
+        retries = any(isinstance(m, Retries) for m in broker.middleware)
+        broker.add_middleware(JobMetrics(), before=Retries if retries else None)
 
 
 def queue_names() -> list[str]:
@@ -80,14 +85,15 @@ def queue_names() -> list[str]:
     return sorted({value.queue for value in vars(names).values() if isinstance(value, names.Route)})
 
 
-def queue_depths(broker: Broker) -> dict[str, int]:
-    """Messages waiting in each queue, delayed ones (retries) included. Blocking I/O.
+def queue_depths(broker: Broker, queues: list[str] | None = None) -> dict[str, int]:
+    """Messages waiting in each of `queues` (default: every job queue), delayed ones (retries)
+    included. Blocking I/O.
 
     Redis counts every message not yet acknowledged (waiting or being worked on); RabbitMQ
     counts those ready to deliver; the in-memory broker those not yet taken.
     """
     depths: dict[str, int] = {}
-    for queue in queue_names():
+    for queue in queue_names() if queues is None else queues:
         if isinstance(broker, RedisBroker):
             client: Any = broker.client
             namespace = broker.namespace
