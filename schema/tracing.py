@@ -71,7 +71,10 @@ def tracing_middleware(engine: Any, endpoint: str) -> Any:
         from starlette.middleware import Middleware
     except ImportError as exc:
         raise _missing() from exc
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, tracer_provider=provider)
+    # the instrumentor's version pin lags SQLAlchemy 2.1, whose engine events it uses unchanged
+    SQLAlchemyInstrumentor().instrument(
+        engine=engine.sync_engine, tracer_provider=provider, skip_dep_check=True
+    )
     return Middleware(
         OpenTelemetryMiddleware, excluded_urls="healthz,readyz,metrics", tracer_provider=provider
     )
