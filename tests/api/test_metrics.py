@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from models.enums import DocumentStatus, OrganizationKind, Role
+from tests import pdfs
+from tests.api.test_cv_processing import finished
+from tests.api.test_cv_processing import worker as cv_worker  # noqa: F401 - a fixture
+from tests.api.test_cv_upload import candidate_user, upload
 from tests.helpers import (
     add,
     gql,
@@ -179,3 +184,33 @@ async def test_metrics_are_not_served_in_production_without_a_token(settings):
         response = await client.get("/metrics")
     # then
     assert response.status_code == 404
+
+
+@pytest.mark.usefixtures("cv_worker")
+async def test_cv_parse_outcomes_and_the_parse_job_are_counted(client, db, settings):
+    # given
+    _, token = await candidate_user(db, settings)
+    before = await scrape(client)
+    # when
+    uploaded = await upload(client, token, pdfs.simple_cv_pdf())
+    document = await finished(client, token, uploaded["document"]["id"])
+    after = await scrape(client)
+    # then
+    assert document["status"] == "PARSED"
+    parses = "talentgraph_cv_parses_total"
+    assert sample(after, parses, status="PARSED") - sample(before, parses, status="PARSED") == 1
+    done = "talentgraph_jobs_total"
+    labels = {"actor": "parse_document", "outcome": "succeeded"}
+    assert sample(after, done, **labels) - sample(before, done, **labels) == 1
+
+
+async def test_the_llm_circuit_state_is_a_gauge_once_an_llm_is_configured(settings):
+    # given: an LLM endpoint that has not failed yet
+    async with variant_client(settings, llm_base_url="http://127.0.0.1:1/v1") as client:
+        # when
+        text = await scrape(client)
+    # then
+    circuit = "talentgraph_llm_circuit_state"
+    assert sample(text, circuit, state="CLOSED") == 1
+    assert sample(text, circuit, state="OPEN") == 0
+    assert sample(text, "talentgraph_up", source="evaluations") == 1
