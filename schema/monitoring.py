@@ -32,6 +32,7 @@ from tasks.broker import current_request_id
 access_logger = logging.getLogger("talentgraph.access")
 GRAPHQL_STATE = "graphql_operation"  # (operation label, outcome) in the scope's state
 QUIET_PATHS = frozenset({"/healthz"})  # probes: not logged
+SHARED_TTL = 5.0  # seconds a read of the database, broker and breaker gauges is reused
 ROUTES = ("/graphql", "/documents", "/healthz", "/readyz", "/metrics", "/graphiql-assets")
 
 
@@ -154,6 +155,16 @@ def metrics_endpoint(
     it by accident.
     """
     expected = f"Bearer {settings.metrics_token}".encode() if settings.metrics_token else None
+    shared: list[tuple[float, bytes]] = []  # the last read of the shared gauges, and when
+
+    async def shared_gauges() -> bytes:
+        """Counting rows by status scans indexes: scrapes within `SHARED_TTL` reuse one read."""
+        now = time.monotonic()
+        if shared and now - shared[0][0] < SHARED_TTL:
+            return shared[0][1]
+        text = generate_latest(await scrape(session_factory, settings))
+        shared[:] = [(now, text)]
+        return text
 
     async def handler(request: Request) -> Response:
         if expected is None and settings.production:
@@ -167,7 +178,6 @@ def metrics_endpoint(
                     headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
                 )
         body, content_type = metrics.exposition()
-        shared = generate_latest(await scrape(session_factory, settings))
-        return Response(body + shared, media_type=content_type)
+        return Response(body + await shared_gauges(), media_type=content_type)
 
     return handler
