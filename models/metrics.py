@@ -15,9 +15,13 @@ import os
 import re
 from typing import Any
 
-from prometheus_client import Counter, Gauge, Histogram
-
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+if os.environ.get(MULTIPROC_ENV):
+    # a worker started without `serve` (its own container) writes its samples here too
+    os.makedirs(os.environ[MULTIPROC_ENV], exist_ok=True)
+
+from prometheus_client import Counter, Gauge, Histogram  # noqa: E402 - after the folder exists
+
 OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 MAX_OPERATION_NAMES = 200  # distinct names per process; later ones count as "other"
 ANONYMOUS_OPERATION = "anonymous"

@@ -104,3 +104,23 @@ def test_two_api_processes_share_metrics_and_log_json_lines(tmp_path: Path):
     assert pings == sorted(f"ping-{index}" for index in range(REQUESTS))
     assert all("/healthz" not in r["message"] for r in access)
     assert all({"timestamp", "level", "logger", "message"} <= set(r) for r in records)
+
+
+def test_a_process_without_serve_creates_the_metrics_folder_it_is_given(tmp_path: Path):
+    """A worker in its own container has PROMETHEUS_MULTIPROC_DIR set but no `serve` to make
+    the folder; recording a metric must not fail there."""
+    # given
+    folder = tmp_path / "not-yet" / "metrics"
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    # when
+    result = subprocess.run(
+        [sys.executable, "-c", "from models import metrics; metrics.record_cv_parse('PARSED')"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # then
+    assert result.returncode == 0, result.stderr
+    assert list(folder.glob("counter_*.db"))
