@@ -21,7 +21,8 @@ from dramatiq.common import dq_name
 from dramatiq.middleware import Middleware, Retries
 
 from models import metrics
-from models.logs import LogContext, log_context
+from models.logs import LogContext, configure_logging, log_context
+from models.settings import Settings
 from tasks import names
 
 
@@ -78,6 +79,16 @@ def install(broker: Broker) -> None:
     if not any(isinstance(m, JobMetrics) for m in broker.middleware):
         retries = any(isinstance(m, Retries) for m in broker.middleware)
         broker.add_middleware(JobMetrics(), before=Retries if retries else None)
+
+
+def observe_worker(broker: Broker, settings: Settings) -> None:
+    """Metrics and log lines of a worker process: call once where it loads its actors.
+
+    dramatiq's CLI sets up plain-text logging in each worker process; this replaces it with the
+    API's format (JSON in production) and adds the job metrics to the process's broker.
+    """
+    install(broker)
+    configure_logging(settings.log_level, settings.production)
 
 
 def queue_names() -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ from prometheus_client import REGISTRY
 
 from models.logs import log_context
 from tasks.broker import make_broker
-from tasks.jobmetrics import install, queue_depths
+from tasks.jobmetrics import JobMetrics, install, observe_worker, queue_depths
 from tasks.worker import start_worker, stop_worker
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -155,3 +157,24 @@ def test_rabbitmq_queue_depth_counts_ready_and_delayed_messages():
         rabbit.close()
     # then
     assert depths == {queue: 2}
+
+
+def test_a_worker_process_gets_the_job_metrics_and_the_log_format(settings):
+    # given
+    fresh = make_broker("stub://")
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        # when
+        observe_worker(fresh, dataclasses.replace(settings, environment="production"))
+        formatters = [type(h.formatter).__name__ for h in root.handlers]
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
+        fresh.close()
+    # then
+    assert sum(isinstance(m, JobMetrics) for m in fresh.middleware) == 1
+    assert formatters == ["JsonFormatter"]
