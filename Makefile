@@ -7,24 +7,37 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 GRAPHIQL_DIR := .graphiql
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run worker test lint format schema graphiql http-audit bench-nested bench-upsert bench-cv bench-eval clean help
 
 help:
-	@echo "make run     start the server (SQLite, demo data, GraphiQL at http://127.0.0.1:8000/graphql)"
+	@echo "make run     start the server (SQLite, demo data, GraphiQL at http://$(HOST):$(PORT)/graphql)"
+	@echo "             PORT=9000 make run  to listen elsewhere; installs no dev tools"
 	@echo "make worker  run background job workers (BROKER_URL must point at Redis or RabbitMQ)"
 	@echo "make test    run the test suite (PostgreSQL too when TEST_DATABASE_URL is set)"
 	@echo "make lint    ruff check, ruff format --check, mypy --strict"
 	@echo "make schema  rewrite schema/schema.graphql from the code"
 
-$(VENV)/.synced: pyproject.toml uv.lock
+# .venv/.runtime: the locked runtime dependencies (what `make run` needs); .venv/.synced: those
+# and the dev tools (tests, lint). `--inexact` keeps dev tools already installed.
+$(VENV)/.uv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(UV) sync --locked --python $(PY)
 	@touch $@
+
+$(VENV)/.runtime: pyproject.toml uv.lock | $(VENV)/.uv
+	$(UV) sync --locked --no-dev --inexact --python $(PY)
+	@touch $@
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(VENV)/.uv
+	$(UV) sync --locked --python $(PY)
+	@touch $@ $(VENV)/.runtime
 
 # GraphiQL's assets, pinned to the versions strawberry's page expects, from the npm registry.
 # Without npm the page falls back to the CDN (and says so in the log).
@@ -56,10 +69,10 @@ $(HTTP_AUDIT_DIR)/node_modules/.installed: $(HTTP_AUDIT_DIR)/package.json $(HTTP
 
 http-audit: $(HTTP_AUDIT_DIR)/node_modules/.installed
 
-run: $(VENV)/.synced graphiql
-	$(PY) server.py serve
+run: $(VENV)/.runtime graphiql
+	$(PY) server.py serve --host $(HOST) --port $(PORT)
 
-worker: $(VENV)/.synced
+worker: $(VENV)/.runtime
 	$(PY) server.py worker
 
 test: $(VENV)/.synced graphiql http-audit

@@ -14,71 +14,26 @@ import os
 import signal
 import socket
 import sys
-import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from models import migrate
-from models.db import count_statements, make_engine, make_session_factory, statement_counter
+from models.logs import configure_logging
 from models.settings import ROOT, Settings
-from resolvers import events
-from resolvers.calendar import calendar_file
-from resolvers.documents.download import download
-from resolvers.documents.upload import requeue_unfinished as requeue_documents
-from resolvers.evaluations.requests import requeue_unfinished as requeue_evaluations
-from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
-from resolvers.upserts.jobs import requeue_unfinished
-from schema.api import build_schema
-from schema.view import GRAPHIQL_ASSETS_PATH, REQUEST_ID, TalentgraphGraphQL
-from tasks.broker import current_request_id
-from tasks.worker import start_embedded, stop_embedded
+
+# Everything heavier (strawberry, SQLAlchemy, uvicorn, dramatiq) is imported where it is used,
+# so that `server.py --help` and the small commands answer at once.
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 logger = logging.getLogger("talentgraph")
-
-
-class RequestContextMiddleware:
-    """Request id (honours a sane `X-Request-ID`) and the SQL statement count of a request."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        counter = [0]
-        token = statement_counter.set(counter)
-        request_token = current_request_id.set(request_id)  # carried into task messages
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                headers.append((b"x-sql-statements", str(counter[0]).encode()))
-                message["headers"] = headers
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_headers)
-        finally:
-            current_request_id.reset(request_token)
-            statement_counter.reset(token)
+GZIP_MINIMUM_BYTES = 1024
+# already compressed, or streamed in parts: gzip would only cost time (or break the stream)
+GZIP_EXCLUDED_TYPES = ("application/pdf", "application/octet-stream", "multipart/mixed")
+METRICS_DIR_NAME = "prometheus"  # under DATA_DIR, unless PROMETHEUS_MULTIPROC_DIR is set
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def tune_gc(gen0_threshold: int) -> None:
@@ -93,6 +48,33 @@ def tune_gc(gen0_threshold: int) -> None:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app; the engine connects lazily, so no I/O happens here."""
+    import dramatiq
+    from sqlalchemy import text
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Mount, Route, WebSocketRoute
+    from starlette.staticfiles import StaticFiles
+
+    from models import metrics, migrate
+    from models.db import count_statements, make_engine, make_session_factory
+    from resolvers import events
+    from resolvers.calendar import calendar_file
+    from resolvers.documents.download import download
+    from resolvers.documents.upload import requeue_unfinished as requeue_documents
+    from resolvers.evaluations.requests import requeue_unfinished as requeue_evaluations
+    from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
+    from resolvers.upserts.jobs import requeue_unfinished
+    from schema.api import build_schema
+    from schema.monitoring import RequestContextMiddleware, metrics_endpoint
+    from schema.readiness import dependencies
+    from schema.view import GRAPHIQL_ASSETS_PATH, TalentgraphGraphQL
+    from tasks import jobmetrics
+    from tasks.worker import start_embedded, stop_embedded
+
     settings = settings or Settings.from_env()
     engine = make_engine(
         settings.database_url,
@@ -100,6 +82,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_overflow=settings.db_max_overflow,
     )
     count_statements(engine)
+    metrics.watch_pool(engine, settings.db_pool_size)
+    jobmetrics.install(dramatiq.get_broker())  # the embedded worker's jobs
     session_factory = make_session_factory(engine)
     rate_limiter: MemoryRateLimiter | RedisRateLimiter = (
         RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
@@ -117,6 +101,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def readyz(_: Request) -> Response:
+        """Ready when the database is reachable and migrated. The broker and Redis are
+        reported (with the queue depths) but do not make the process unready: without them
+        the API still serves reads and keeps new jobs in the database."""
         try:
             async with engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
@@ -127,7 +114,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if current != head:
             body = {"status": "unavailable", "migrations": {"current": current, "head": head}}
             return JSONResponse(body, 503)
-        return JSONResponse({"status": "ok", "database": "ok", "migration": current})
+        report = await dependencies(settings)
+        ok = "unreachable" not in (report["broker"], report.get("redis"))
+        status = "ok" if ok else "degraded"
+        return JSONResponse({"status": status, "database": "ok", "migration": current, **report})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -169,10 +159,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/interviews/{interview_id}/calendar.ics", calendar_file, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint(settings, session_factory), methods=["GET"]),
     ]
     if graphql.offline_ide is not None:
         routes.append(Mount(GRAPHIQL_ASSETS_PATH, StaticFiles(directory=settings.graphiql_dir)))
-    middleware = [Middleware(RequestContextMiddleware)]
+    middleware = [
+        Middleware(RequestContextMiddleware),
+        # WebSockets pass through untouched; ranged and already encoded responses too
+        Middleware(
+            GZipMiddleware,
+            minimum_size=GZIP_MINIMUM_BYTES,
+            exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, *GZIP_EXCLUDED_TYPES),
+        ),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -182,6 +181,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 allow_headers=["authorization", "content-type", "x-request-id"],
             )
         )
+    if settings.otel_endpoint:
+        from schema.tracing import tracing_middleware
+
+        middleware.insert(0, tracing_middleware(engine, settings.otel_endpoint))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
@@ -195,7 +198,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 async def close_app(app: Starlette) -> None:
     """Release what `create_app` opened: the connection pool and the Redis client."""
+    from models.metrics import release_pool
+    from resolvers.ratelimit import RedisRateLimiter
+
     await app.state.engine.dispose()
+    release_pool(app.state.settings.db_pool_size)
     if isinstance(app.state.rate_limiter, RedisRateLimiter):
         await app.state.rate_limiter.close()
 
@@ -205,6 +212,8 @@ async def close_app(app: Starlette) -> None:
 
 def prepare_embedded(settings: Settings) -> None:
     """Create/upgrade the SQLite database and seed the demo on first start."""
+    from models import migrate
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(settings.database_url)
     if settings.seed_demo:
@@ -212,6 +221,7 @@ def prepare_embedded(settings: Settings) -> None:
 
 
 async def _seed_if_empty(settings: Settings, force: bool = False) -> None:
+    from models.db import make_engine, make_session_factory
     from models.demo import database_is_empty, seed_demo
 
     engine = make_engine(settings.database_url)
@@ -237,6 +247,7 @@ async def _create_user(
 ) -> str:
     from sqlmodel import col, select
 
+    from models.db import make_engine, make_session_factory
     from models.enums import Role
     from models.organization import Organization, User
     from models.security import hash_password, normalize_email
@@ -313,11 +324,13 @@ def uvicorn_config(
     """
     import uvicorn
 
+    del access_log  # our access log is written by `RequestContextMiddleware` (`_serve_one`)
     return uvicorn.Config(
         app,
         factory=factory,
         log_level=log_level,
-        access_log=access_log,
+        log_config=None,  # our handlers (`configure_logging`): JSON in production
+        access_log=False,  # written by `RequestContextMiddleware`, with the request id
         proxy_headers=bool(forwarded_allow_ips),
         forwarded_allow_ips=forwarded_allow_ips or [],
     )
@@ -328,6 +341,9 @@ def _serve_one(
 ) -> None:
     import uvicorn
 
+    configure_logging(log_level, Settings.from_env().production)
+    # a spawned process starts with default logging: configure it here, in each one
+    logging.getLogger("talentgraph.access").disabled = not access_log
     config = uvicorn_config("server:create_app", log_level, access_log, forwarded_allow_ips)
     uvicorn.Server(config).run(sockets=[_bind(host, port)])
 
@@ -376,7 +392,38 @@ def serve(
     stop()
     for process in processes:
         process.join(timeout=15)
+        if process.pid is not None:
+            _forget_metrics_of(process.pid)
     return max(abs(process.exitcode or 0) for process in processes)
+
+
+def prepare_metrics_dir(settings: Settings) -> Path:
+    """Set up `PROMETHEUS_MULTIPROC_DIR` (default `DATA_DIR/prometheus`), emptied, for this
+    process and the ones it starts: each writes its samples there and `/metrics` adds them up.
+
+    It must happen before `prometheus_client` is imported, which decides on import where
+    samples go; so this module imports nothing that imports it.
+    """
+    import shutil
+
+    path = Path(os.environ.get(MULTIPROC_ENV) or settings.data_dir / METRICS_DIR_NAME)
+    if path.is_dir():
+        for entry in path.glob("*.db"):  # the files of the last run (their counts are gone)
+            entry.unlink()
+    else:
+        if path.exists():
+            shutil.rmtree(path)
+        path.mkdir(parents=True)
+    os.environ[MULTIPROC_ENV] = str(path)
+    return path
+
+
+def _forget_metrics_of(pid: int) -> None:
+    """Drop a stopped process's live gauges (running jobs, pool connections)."""
+    if os.environ.get(MULTIPROC_ENV):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
 def run_workers(settings: Settings, processes: int | None, threads: int | None) -> int:
@@ -439,8 +486,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed = commands.add_parser("seed-demo", help="load the demo data set")
     seed.add_argument("--force", action="store_true", help="seed even if data exists")
     user = commands.add_parser("create-user", help="create an admin, recruiter or partner")
-    user.add_argument("--email", required=True)
-    user.add_argument("--role", required=True, choices=["ADMIN", "RECRUITER", "PARTNER"])
+    user.add_argument("--email", required=True, help="the user's sign-in email (any case)")
+    user.add_argument(
+        "--role",
+        required=True,
+        choices=["ADMIN", "RECRUITER", "PARTNER"],
+        help="what the user may do (candidates sign up themselves with `register`)",
+    )
     user.add_argument("--organization", help="organization slug (recruiters, partners)")
     user.add_argument("--password", help="prompted for when omitted")
     user.add_argument(
@@ -456,16 +508,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parse_cv = commands.add_parser(
         "parse-cv", help="extract a CV's profile from a PDF (sandboxed) and print it as JSON"
     )
-    parse_cv.add_argument("file", type=Path, metavar="FILE.pdf")
+    parse_cv.add_argument("file", type=Path, metavar="FILE.pdf", help="the CV to read")
     args = parser.parse_args(argv)
     if args.command == "parse-cv":
         return parse_cv_command(args.file)
     settings = Settings.from_env(signs_tokens=args.command != "worker")
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.production)
     command = args.command or "serve"
     if command == "migrate":
+        from models import migrate
+
         migrate.upgrade(settings.database_url)
         print(f"Database at revision {migrate.head_revision()}")
     elif command == "seed-demo":
@@ -488,6 +540,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif command == "worker":
         return run_workers(settings, args.processes, args.threads)
     else:
+        prepare_metrics_dir(settings)
         if settings.is_sqlite:
             prepare_embedded(settings)
         host = getattr(args, "host", None) or settings.host

@@ -67,6 +67,8 @@ class Settings:
     login_window_seconds: int = 300
     broker_url: str = "stub://"
     log_level: str = "info"
+    metrics_token: str | None = field(default=None, repr=False)  # bearer token of `/metrics`
+    otel_endpoint: str | None = None  # OTLP/HTTP collector; tracing is off without it
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     # evaluations: the `llm` engine (any OpenAI-compatible chat-completions endpoint)
     llm_base_url: str | None = None
@@ -180,6 +182,8 @@ class Settings:
             "login_window_seconds": config("LOGIN_WINDOW_SECONDS", cast=int, default=300),
             "broker_url": config("BROKER_URL", default="stub://"),
             "log_level": config("LOG_LEVEL", default="info"),
+            "metrics_token": config("METRICS_TOKEN", default="") or None,
+            "otel_endpoint": config("OTEL_EXPORTER_OTLP_ENDPOINT", default="") or None,
             "cors_origins": tuple(
                 o.strip() for o in config("CORS_ORIGINS", default="").split(",") if o.strip()
             ),

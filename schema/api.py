@@ -26,6 +26,7 @@ from resolvers.errors import PublicError
 from schema.cost import QueryCostLimiter
 from schema.documents import CachedValidation, DocumentCaches, DocumentGate, DocumentLimits
 from schema.introspection import IntrospectionPolicy
+from schema.monitoring import OperationRecorder
 from schema.mutation import Mutation
 from schema.mutations.applications import HANDLERS as APPLICATION_HANDLERS
 from schema.mutations.documents import HANDLERS as DOCUMENT_HANDLERS
@@ -132,6 +133,7 @@ class SchemaLimits:
     max_fields: int
     documents: DocumentLimits
     introspection: str  # "true", "admin" or "false"
+    tracing: bool  # OpenTelemetry spans (OTEL_EXPORTER_OTLP_ENDPOINT set)
 
     @classmethod
     def of(cls, settings: Settings | None) -> SchemaLimits:
@@ -150,6 +152,7 @@ class SchemaLimits:
                 max_cached_document_bytes=source.max_cached_document_bytes,
             ),
             introspection=source.introspection,
+            tracing=bool(source.otel_endpoint),
         )
 
 
@@ -168,6 +171,10 @@ def _build_schema(limits: SchemaLimits) -> TalentgraphSchema:
     )
     caches = DocumentCaches(limits.documents)
     policy: list[Any] = []
+    if limits.tracing:
+        from schema.tracing import schema_extension
+
+        policy.append(schema_extension())
     if limits.introspection != "true":
         admins_only = limits.introspection == "admin"
         policy.append(lambda: IntrospectionPolicy(admins_only))
@@ -185,6 +192,7 @@ def _build_schema(limits: SchemaLimits) -> TalentgraphSchema:
         ),
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
+            OperationRecorder,  # first, so it sees the outcome after every other extension
             lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
             lambda: DocumentGate(caches),
             lambda: AddValidationRules(list(rules)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -69,6 +70,63 @@ GRAPHIQL_FILES = {
 }
 
 
+FIRST_TAB = """\
+# Welcome to Talentgraph.
+# 1. Run SignIn (the play button; pick it from the list): the Variables below hold a demo account
+#    (admin@example.com, recruiter@example.com, recruiter2@example.com, partner@example.com,
+#    candidate@example.com).
+# 2. Copy `accessToken` into Headers as {"Authorization": "Bearer <accessToken>"}.
+# 3. Run OpenJobs, or Me. Access tokens expire after `expiresIn` seconds (15 minutes by
+#    default): run the refreshToken mutation with `refreshToken` for a new pair.
+
+mutation SignIn($email: String!, $password: String!) {
+  login(email: $email, password: $password) {
+    __typename
+    ... on LoginSuccess { accessToken refreshToken expiresIn user { email role } }
+    ... on InvalidCredentials { code message }
+    ... on RateLimited { code message retryAfterSeconds }
+  }
+}
+
+query OpenJobs {
+  jobs(first: 5) {
+    totalCount
+    edges { node { title location remote organization { name slug } skills { name required } } }
+  }
+}
+
+query Me {
+  me { email role }
+}
+"""
+DEMO_EMAIL = "recruiter@example.com"
+DEFAULT_DEMO_PASSWORD = "talentgraph"  # noqa: S105 - the documented demo password
+EXAMPLE_QUERY = re.compile(r"const EXAMPLE_QUERY = `.*?`;", re.DOTALL)
+INITIAL_VARIABLES = "parameters.variables,"
+
+
+def with_first_tab(template: str, settings: Settings) -> str:
+    """strawberry's GraphiQL page, opening on a sign-in mutation and example queries.
+
+    The demo password is filled in only while it is the documented default: a password an
+    operator chose must not appear in a page anyone can load.
+    """
+    password = (
+        DEFAULT_DEMO_PASSWORD
+        if settings.seed_demo and settings.demo_password == DEFAULT_DEMO_PASSWORD
+        else "your password"
+    )
+    variables = json.dumps({"email": DEMO_EMAIL, "password": password}, indent=2)
+    if not EXAMPLE_QUERY.search(template) or INITIAL_VARIABLES not in template:
+        raise RuntimeError("strawberry's GraphiQL template changed: update with_first_tab")
+    constants = (
+        f"const EXAMPLE_QUERY = {json.dumps(FIRST_TAB)};\n"
+        f"      const DEFAULT_VARIABLES = {json.dumps(variables)};"
+    )
+    html = EXAMPLE_QUERY.sub(lambda _: constants, template, count=1)
+    return html.replace(INITIAL_VARIABLES, "parameters.variables || DEFAULT_VARIABLES,", 1)
+
+
 def graphiql_assets_present(directory: Path) -> bool:
     return all((directory / name).is_file() for name in GRAPHIQL_FILES.values())
 
@@ -111,9 +169,10 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
                 settings.oidc_issuer, settings.oidc_audience, settings.oidc_jwks_url
             )
         self.offline_ide: str | None = None
+        self.ide_html = with_first_tab(self.graphql_ide_html, settings) if settings.graphiql else ""
         if settings.graphiql:
             if graphiql_assets_present(settings.graphiql_dir):
-                self.offline_ide = offline_graphiql_html(self.graphql_ide_html)
+                self.offline_ide = offline_graphiql_html(self.ide_html)
             else:
                 logger.warning(
                     "GraphiQL assets not found in %s (run `make graphiql`); the page will load "
@@ -328,7 +387,7 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Any) -> Response:
         if self.offline_ide is not None:
             return HTMLResponse(self.offline_ide)
-        return HTMLResponse(self.graphql_ide_html)
+        return HTMLResponse(self.ide_html)
 
 
 ACK: UnsetType = UNSET  # acknowledge a WebSocket connection without a payload

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col
 
+from models import metrics
 from models.audit import AuditLog
 from models.base import utcnow
 from models.candidate import Candidate
@@ -143,6 +144,8 @@ async def _finish(
             done: bool = await _store(factory, document, values, request_id)
         except ConflictError:
             continue
+        if done:
+            metrics.record_cv_parse(values["status"].value)
         return done
     raise ConflictError("The profile kept changing while the CV was applied", current_version=0)
 

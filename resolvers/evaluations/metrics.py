@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from models.db import SessionFactory
 from models.evaluation import Evaluation
+from models.settings import Settings
 from resolvers.context import Context
 from resolvers.errors import ForbiddenError
 from resolvers.evaluations import engines
@@ -53,7 +55,14 @@ async def evaluation_metrics(ctx: Context) -> EvaluationMetrics:
     """Admins only."""
     if not ctx.viewer.is_admin:
         raise ForbiddenError("Admins only")
-    async with ctx.session_factory() as session:
+    return await read_evaluation_metrics(ctx.session_factory, ctx.settings)
+
+
+async def read_evaluation_metrics(
+    session_factory: SessionFactory, settings: Settings
+) -> EvaluationMetrics:
+    """The figures themselves, for the admin query and for the Prometheus scrape."""
+    async with session_factory() as session:
         counted = await session.exec(
             select(col(Evaluation.engine), col(Evaluation.status), func.count())
             .group_by(col(Evaluation.engine), col(Evaluation.status))
@@ -70,8 +79,8 @@ async def evaluation_metrics(ctx: Context) -> EvaluationMetrics:
     latencies = [float(ms) for ms, _ in rows if ms is not None]
     tokens = sum(int((usage or {}).get("total_tokens") or 0) for _, usage in rows)
     circuit = "NOT_CONFIGURED"
-    if ctx.settings.llm_base_url:
-        circuit = await engines.breaker(ctx.settings).state()
+    if settings.llm_base_url:
+        circuit = await engines.breaker(settings).state()
     return EvaluationMetrics(
         outcomes=outcomes,
         llm_latency=Latency(

@@ -85,11 +85,16 @@ async def test_readyz_reports_head_migration(client):
     response = await client.get("/readyz")
     # then
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    queues = body.pop("queues")  # messages other tests left on the in-memory broker
+    assert body == {
         "status": "ok",
         "database": "ok",
         "migration": migrate.head_revision(),
+        "broker": "in-memory",
     }
+    assert sorted(queues) == ["documents", "evaluations", "imports"]
+    assert all(isinstance(depth, int) and depth >= 0 for depth in queues.values())
 
 
 async def test_readyz_503_when_database_unreachable(settings, tmp_path):

@@ -1,0 +1,126 @@
+"""`server.py serve --workers 2` as real processes: one scrape counts every process's requests,
+logs are JSON lines naming their request, and `/healthz` stays out of the log."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+from prometheus_client.parser import text_string_to_metric_families
+
+from models.settings import ROOT
+
+SECRET = "serve-test-0123456789abcdefghijklmnopqrstuvwxyz"
+TOKEN = "metrics-token-for-the-serve-test"
+PING = "query Ping { __typename }"
+REQUESTS = 12
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the server exited during start-up"
+        try:
+            if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx2.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("the server did not start within 90 s")
+
+
+def requests_total(text: str, operation: str) -> float:
+    for family in text_string_to_metric_families(text):
+        for found in family.samples:
+            if found.name == "talentgraph_graphql_requests_total" and found.labels == {
+                "operation": operation,
+                "outcome": "ok",
+            }:
+                return found.value
+    return 0.0
+
+
+def test_two_api_processes_share_metrics_and_log_json_lines(tmp_path: Path):
+    # given
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "DATA_DIR": str(tmp_path),
+        "JWT_SECRET": SECRET,
+        "ENVIRONMENT": "production",
+        "METRICS_TOKEN": TOKEN,
+        "SEED_DEMO": "false",
+        "LOG_LEVEL": "info",
+        "BROKER_URL": "stub://",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+    }
+    env.pop("REDIS_URL", None)
+    stderr = (tmp_path / "stderr.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "server.py", "serve", "--workers", "2", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
+    try:
+        wait_until_up(base, process)
+        # when: every request on a new connection, so the kernel spreads them over both
+        for index in range(REQUESTS):
+            answer = httpx2.post(
+                f"{base}/graphql", json={"query": PING}, headers={"X-Request-ID": f"ping-{index}"}
+            )
+            assert answer.status_code == 200
+        denied = httpx2.get(f"{base}/metrics")
+        scraped = httpx2.get(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        stderr.close()
+    lines = (tmp_path / "stderr.log").read_text().splitlines()
+    # then
+    assert denied.status_code == 401
+    assert scraped.status_code == 200
+    assert requests_total(scraped.text, "Ping") == REQUESTS
+    pids = {path.stem.rsplit("_", 1)[-1] for path in (tmp_path / "metrics").glob("*.db")}
+    assert len(pids) >= 2  # both processes wrote samples
+    records = [json.loads(line) for line in lines]  # every line is one JSON object
+    access = [r for r in records if r["logger"] == "talentgraph.access"]
+    pings = sorted(r["request_id"] for r in access if "/graphql" in r["message"])
+    assert pings == sorted(f"ping-{index}" for index in range(REQUESTS))
+    assert all("/healthz" not in r["message"] for r in access)
+    assert all({"timestamp", "level", "logger", "message"} <= set(r) for r in records)
+
+
+def test_a_process_without_serve_creates_the_metrics_folder_it_is_given(tmp_path: Path):
+    """A worker in its own container has PROMETHEUS_MULTIPROC_DIR set but no `serve` to make
+    the folder; recording a metric must not fail there."""
+    # given
+    folder = tmp_path / "not-yet" / "metrics"
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    # when
+    result = subprocess.run(
+        [sys.executable, "-c", "from models import metrics; metrics.record_cv_parse('PARSED')"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # then
+    assert result.returncode == 0, result.stderr
+    assert list(folder.glob("counter_*.db"))
