@@ -39,6 +39,8 @@ from resolvers.calendar import calendar_file
 from resolvers.documents.download import download
 from resolvers.documents.upload import requeue_unfinished as requeue_documents
 from resolvers.evaluations.requests import requeue_unfinished as requeue_evaluations
+from resolvers.notifications import reminders
+from resolvers.notifications.unsubscribe import unsubscribe
 from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from resolvers.upserts.jobs import requeue_unfinished
 from schema.api import build_schema
@@ -144,14 +146,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
         relay = (
             asyncio.create_task(events.relay(settings.redis_url)) if (settings.redis_url) else None
         )
+        # embedded: reminders and email re-sends run here (`server.py scheduler` elsewhere)
+        scheduler = (
+            asyncio.create_task(reminders.run_forever(session_factory, settings))
+            if app.state.worker is not None and settings.is_sqlite
+            else None
+        )
         try:
             yield
         finally:
             try:
-                if relay is not None:
-                    relay.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await relay
+                for task in (relay, scheduler):
+                    if task is not None:
+                        task.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await task
                 await stop_embedded(app.state.worker)
                 app.state.worker = None
             finally:
@@ -167,6 +176,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/documents/{document_id}/file", download, methods=["GET"]),
         Route("/interviews/{interview_id}/calendar.ics", calendar_file, methods=["GET"]),
+        Route("/notifications/unsubscribe", unsubscribe, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
@@ -379,6 +389,14 @@ def serve(
     return max(abs(process.exitcode or 0) for process in processes)
 
 
+async def run_scheduler(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    try:
+        await reminders.run_forever(make_session_factory(engine), settings)
+    finally:
+        await engine.dispose()
+
+
 def run_workers(settings: Settings, processes: int | None, threads: int | None) -> int:
     """Replace this process with dramatiq's worker CLI on `tasks.worker` (same environment).
 
@@ -453,6 +471,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     worker.add_argument("--processes", type=int, help="worker processes (default: one per CPU)")
     worker.add_argument("--threads", type=int, help="threads per worker process (default 8)")
+    commands.add_parser(
+        "scheduler",
+        help="create due reminders and re-send stale emails every minute (one process wins "
+        "a PostgreSQL advisory lock per round; the embedded server runs it itself)",
+    )
     parse_cv = commands.add_parser(
         "parse-cv", help="extract a CV's profile from a PDF (sandboxed) and print it as JSON"
     )
@@ -487,6 +510,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Created {args.role} {args.email} ({user_id})")
     elif command == "worker":
         return run_workers(settings, args.processes, args.threads)
+    elif command == "scheduler":
+        asyncio.run(run_scheduler(settings))
     else:
         if settings.is_sqlite:
             prepare_embedded(settings)

@@ -30,6 +30,7 @@ from models.settings import Settings
 from resolvers import events
 from resolvers.evaluations import engines
 from resolvers.evaluations.inputs import load_jobs, load_subjects, prompt_input
+from resolvers.notifications import hooks
 from tasks.evaluation import EngineUnavailable, EvaluationFailed, EvaluationResult
 
 logger = logging.getLogger("talentgraph.evaluations")
@@ -239,6 +240,7 @@ async def _finish(
                     },
                 )
             )
+        await hooks.evaluations_finished(session, stored)
         await session.commit()
     return stored
 
