@@ -155,6 +155,12 @@ def _committed(sync: Session) -> None:
     task.add_done_callback(_running.discard)
 
 
+async def settle() -> None:
+    """Wait for the dispatches this process started (shutdown, tests)."""
+    while _running:
+        await asyncio.gather(*_running, return_exceptions=True)
+
+
 async def dispatch(
     delivery_ids: list[uuid.UUID], user_ids: list[uuid.UUID], redis_url: str | None
 ) -> None:
