@@ -15,7 +15,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.application import Application
 from models.candidate import Candidate
-from models.enums import ApplicationStage, InterviewStatus, NotificationEvent, Role
+from models.enums import (
+    ApplicationStage,
+    ImportStatus,
+    InterviewStatus,
+    NotificationEvent,
+    Role,
+)
 from models.evaluation import Evaluation
 from models.imports import ImportBatch
 from models.interview import Interview, InterviewPanelist
@@ -219,15 +225,24 @@ async def evaluations_finished(session: AsyncSession, rows: list[Evaluation]) ->
         )
 
 
-async def import_finished(session: AsyncSession, batch: ImportBatch) -> list[Notification]:
-    """To the partner account that submitted the import."""
+async def import_status(
+    session: AsyncSession, batch_id: uuid.UUID, status: ImportStatus | None
+) -> list[Notification]:
+    """The import job's hook: when `status` is final (COMPLETED or FAILED), tell the account
+    that submitted the import. One line in the session that stores the status, before its
+    commit: `await hooks.import_status(session, batch_id, values.get("status"))`."""
+    if status not in (ImportStatus.COMPLETED, ImportStatus.FAILED):
+        return []
+    batch = await session.get(ImportBatch, batch_id)
+    if batch is None:
+        return []
     return await notify(
         session,
         [batch.created_by_id],
         E.IMPORT_FINISHED,
         "Import finished",
-        f"Your import finished with status {batch.status.value}.",
-        {"importJobId": str(batch.id), "status": batch.status.value},
+        f"Your import finished with status {status.value}.",
+        {"importJobId": str(batch.id), "status": status.value},
     )
 
 

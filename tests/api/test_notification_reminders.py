@@ -176,14 +176,15 @@ async def test_the_partner_is_told_when_an_import_finishes(db, settings):
         created_by_id=partner.id,
         kind=ImportKind.CANDIDATES,
         mode=ImportMode.ASYNC,
-        status=ImportStatus.COMPLETED,
+        status=ImportStatus.RUNNING,
         error_policy=ErrorPolicy.IGNORE_FAILED,
         collection_mode=CollectionMode.REPLACE,
     )
     await add(db, batch)
-    # when: the one-line call the import job makes when it completes
-    async with db() as session:
-        await hooks.import_finished(session, batch)
-        await session.commit()
-    # then
+    # when: the one-line call of the import job as it stores each status
+    for status in (ImportStatus.RUNNING, ImportStatus.COMPLETED):
+        async with db() as session:
+            await hooks.import_status(session, batch.id, status)
+            await session.commit()
+    # then: told once, when it finished
     assert await events_of(db, partner) == [E.IMPORT_FINISHED]
