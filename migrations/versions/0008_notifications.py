@@ -1,4 +1,4 @@
-"""notifications, deliveries, preferences, reminders; jobs.closes_at
+"""Notifications, their email deliveries, preferences and reminders; jobs.closes_at
 
 Revision ID: 0008
 Revises: 0007

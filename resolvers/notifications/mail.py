@@ -4,12 +4,13 @@ tokens (RFC 8058) and the transports (SMTP with aiosmtplib, or `.eml` files when
 from __future__ import annotations
 
 import base64
+import email.policy
 import hashlib
 import hmac
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -31,6 +32,9 @@ TEXT_TEMPLATES = Environment(
     autoescape=False,  # noqa: S701 - text/plain part, never rendered as HTML
     keep_trailing_newline=True,
 )
+# headers up to RFC 5322's 998 octets: a long List-Unsubscribe URL must stay one plain
+# `<https://...>` (the default 78 would turn it into encoded words mail clients cannot follow)
+POLICY = email.policy.SMTP.clone(max_line_length=998)
 SMTP_TIMEOUT = 30.0
 UNSUBSCRIBE_PATH = "/notifications/unsubscribe"
 
@@ -90,7 +94,7 @@ def build(mail: Mail, settings: Settings) -> EmailMessage:
         "unsubscribe_url": unsubscribe_url,
         "event_label": event_label(mail.event),
     }
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = settings.mail_from
     message["To"] = mail.to
     message["Subject"] = mail.subject
@@ -128,8 +132,11 @@ async def transmit(message: EmailMessage, settings: Settings, name: str) -> None
         return
     url = urlsplit(settings.smtp_url)
     implicit_tls = url.scheme == "smtps"
+    # sent as bytes: aiosmtplib would flatten a message object with its own 78-column policy
     await aiosmtplib.send(
-        message,
+        message.as_bytes(),
+        sender=parseaddr(str(message["From"]))[1],
+        recipients=[str(message["To"])],
         hostname=url.hostname or "localhost",
         port=url.port or (465 if implicit_tls else 587),
         username=unquote(url.username) if url.username else None,
