@@ -146,10 +146,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         relay = (
             asyncio.create_task(events.relay(settings.redis_url)) if (settings.redis_url) else None
         )
-        # embedded: reminders and email re-sends run here (`server.py scheduler` elsewhere)
+        # in-memory broker: reminders and email re-sends run here, in the first process
+        # (with Redis or RabbitMQ, `server.py scheduler` runs them)
         scheduler = (
             asyncio.create_task(reminders.run_forever(session_factory, settings))
-            if app.state.worker is not None and settings.is_sqlite
+            if app.state.worker is not None and restart.requeues
             else None
         )
         try:
@@ -511,6 +512,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif command == "worker":
         return run_workers(settings, args.processes, args.threads)
     elif command == "scheduler":
+        if not settings.broker_url.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
+            print(
+                "BROKER_URL must point at Redis or RabbitMQ to run a separate scheduler; with "
+                "the default in-memory broker `serve` runs it itself.",
+                file=sys.stderr,
+            )
+            return 2
         asyncio.run(run_scheduler(settings))
     else:
         if settings.is_sqlite:

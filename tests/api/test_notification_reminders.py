@@ -32,6 +32,7 @@ from tests.api.test_evaluation_actor import pending
 from tests.api.test_interviews import schedule, soon, world
 from tests.conftest import ON_POSTGRES
 from tests.helpers import add, make_application, make_candidate, make_job, make_org, make_user
+from tests.test_cli import cli
 
 E = NotificationEvent
 
@@ -188,3 +189,14 @@ async def test_the_partner_is_told_when_an_import_finishes(db, settings):
             await session.commit()
     # then: told once, when it finished
     assert await events_of(db, partner) == [E.IMPORT_FINISHED]
+
+
+async def test_a_separate_scheduler_needs_a_shared_broker(tmp_path):
+    # given: the in-memory broker, whose queues only the server's own worker reads
+    db_path = tmp_path / "talentgraph.db"
+    # when
+    run = await cli(tmp_path, db_path, "scheduler")
+    # then
+    assert run.returncode == 2
+    assert "BROKER_URL must point at Redis or RabbitMQ" in run.stderr
+    assert "Traceback" not in run.stderr
