@@ -59,6 +59,13 @@ mutation ($input: CreateJobInput!) {
   }
 }
 """
+UPDATE_JOB = """
+mutation ($id: ID!, $version: Int!, $input: UpdateJobInput!) {
+  updateJob(id: $id, version: $version, input: $input) {
+    __typename ... on UpdateJobSuccess { job { closesAt version } }
+  }
+}
+"""
 REGISTER = """
 mutation ($email: String!) {
   register(email: $email, password: "a long password 123", firstName: "A", lastName: "B") {
@@ -275,6 +282,27 @@ async def test_a_job_deadline_is_set_in_the_future_only(client, db, settings):
     assert refused.data["createJob"]["errors"] == [
         {"field": "input.closesAt", "code": "INVALID_VALUE"}
     ]
+
+
+async def test_a_job_deadline_is_moved_and_cleared_with_update_job(client, db, settings):
+    # given
+    org = await make_org(db)
+    job = await make_job(db, org, closes_at=datetime.now(UTC) + timedelta(days=5))
+    token = token_for(settings, await make_user(db, Role.RECRUITER, org))
+    later = (datetime.now(UTC) + timedelta(days=20)).replace(microsecond=0)
+    # when
+    moved = await gql(
+        client,
+        UPDATE_JOB,
+        {"id": str(job.id), "version": 1, "input": {"closesAt": later.isoformat()}},
+        token,
+    )
+    cleared = await gql(
+        client, UPDATE_JOB, {"id": str(job.id), "version": 2, "input": {"closesAt": None}}, token
+    )
+    # then
+    assert datetime.fromisoformat(moved.data["updateJob"]["job"]["closesAt"]) == later
+    assert cleared.data["updateJob"]["job"] == {"closesAt": None, "version": 3}
 
 
 async def test_signing_up_with_a_taken_email_tells_its_owner(client, db, settings):
