@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.application import Application
+from models.base import utcnow
 from models.candidate import Candidate
 from models.enums import (
     ApplicationStage,
@@ -247,7 +248,11 @@ async def import_status(
 
 
 async def registration_attempt(session: AsyncSession, user_id: uuid.UUID) -> None:
-    """Someone tried to sign up with this user's email."""
+    """Someone tried to sign up with this user's email: told at most once an hour, so that
+    sign-ups with someone's address cannot flood their mailbox."""
+    hour = utcnow().strftime("%Y%m%d%H")
+    if not await claim_reminder(session, f"registration:{user_id}:{hour}"):
+        return
     await notify(
         session,
         [user_id],
