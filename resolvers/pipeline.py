@@ -130,7 +130,9 @@ async def apply_to_job(
                 application.id,
                 {"jobId": str(job.id), "candidateId": str(candidate.id)},
             )
-            await hooks.application_received(session, application, ctx.settings.redis_url)
+            await hooks.application_received(
+                session, application, job, candidate, ctx.settings.redis_url
+            )
             await session.commit()
         except IntegrityError:  # a concurrent application to the same job won
             await session.rollback()  # expires the loaded rows: use the ids kept above

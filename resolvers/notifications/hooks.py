@@ -60,12 +60,16 @@ async def _job_title(session: AsyncSession, job_id: uuid.UUID) -> str:
 
 
 async def application_received(
-    session: AsyncSession, application: Application, redis_url: str | None = None
+    session: AsyncSession,
+    application: Application,
+    job: Job,
+    candidate: Candidate,
+    redis_url: str | None = None,
 ) -> None:
     """To the candidate, and to the recruiters of the job's organization."""
-    title = await _job_title(session, application.job_id)
+    title = job.title
     payload = {"applicationId": str(application.id), "jobId": str(application.job_id)}
-    candidate_user = await _candidate_user(session, application.candidate_id)
+    candidate_user = candidate.user_id
     await notify(
         session,
         [candidate_user],
