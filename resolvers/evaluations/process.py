@@ -83,7 +83,9 @@ async def process_evaluations(
     for row in claimed:
         if outcomes.get(row.id) is None and row not in retry:
             outcomes[row.id] = f"the engine did not answer after {MAX_ATTEMPTS} attempts"
-    finished = await _finish(factory, claimed, outcomes, claim, request_id)
+    finished = await _finish(
+        factory, claimed, outcomes, claim, request_id, redis_url=settings.redis_url
+    )
     await _announce(finished, settings)
     if retry:
         raise Unfinished(f"{len(retry)} evaluation(s) could not run; retrying")
@@ -194,6 +196,8 @@ async def _finish(
     outcomes: dict[uuid.UUID, EvaluationResult | str | None],
     claim: datetime,
     request_id: str | None,
+    *,
+    redis_url: str | None = None,
 ) -> list[Evaluation]:
     """Store every outcome in one transaction; rows another delivery claimed since are left
     to it. Returns the rows stored."""
@@ -240,7 +244,7 @@ async def _finish(
                     },
                 )
             )
-        await hooks.evaluations_finished(session, stored)
+        await hooks.evaluations_finished(session, stored, redis_url)
         await session.commit()
     return stored
 

@@ -209,7 +209,9 @@ async def interview_reminder(
     return True
 
 
-async def evaluations_finished(session: AsyncSession, rows: list[Evaluation]) -> None:
+async def evaluations_finished(
+    session: AsyncSession, rows: list[Evaluation], redis_url: str | None = None
+) -> None:
     """To whoever requested them: one notification per requester and finished group (a
     ranking of a job's applicants is one message, not one per applicant)."""
     by_requester: dict[uuid.UUID, list[Evaluation]] = {}
@@ -227,6 +229,7 @@ async def evaluations_finished(session: AsyncSession, rows: list[Evaluation]) ->
             if many
             else "An evaluation you requested has finished; open it to see the result.",
             {"evaluationId": str(group[0].id), "count": len(group)},
+            redis_url=redis_url,
         )
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from resolvers.notifications.outbox import user_topic
-from tests.api.test_evaluation_subscriptions import subscribe, until_listening
+import pytest
+from redis.asyncio import Redis
+
+from resolvers import events
+from resolvers.notifications.outbox import settle, user_topic
+from tests.api.test_evaluation_subscriptions import TEST_REDIS_URL, subscribe, until_listening
 from tests.api.test_interviews import schedule, world
 from tests.asgi_ws import WebSocketClient
-from tests.helpers import gql, token_for
+from tests.helpers import gql, token_for, variant_client
 
 ADDED = "subscription { notificationAdded { event title applicationId interviewId } }"
 MOVE = """
@@ -56,3 +60,22 @@ async def test_signed_out_callers_cannot_follow_notifications(app):
         message = await ws.receive_json()
     # then
     assert [e["extensions"]["code"] for e in message["payload"]["errors"]] == ["UNAUTHENTICATED"]
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL not set")
+async def test_a_notification_is_announced_to_the_other_api_processes(db, settings):
+    # given: another API process's relay listening on the Redis channel
+    w = await world(db)
+    client = Redis.from_url(TEST_REDIS_URL)
+    async with client.pubsub() as pubsub, variant_client(settings, redis_url=TEST_REDIS_URL) as api:
+        await pubsub.subscribe(events.CHANNEL)
+        await pubsub.get_message(timeout=1)
+        # when: the application moves in this process
+        token = token_for(settings, w["recruiter"])
+        await gql(api, MOVE, {"id": str(w["application"].id)}, token)
+        await settle()
+        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5)
+    await client.aclose()
+    # then: the candidate's topic, so their subscription elsewhere wakes at once
+    assert message is not None
+    assert message["data"] == user_topic(w["candidate_user"].id).encode()
