@@ -8,6 +8,7 @@ talent-pool profile without an account is not notified.
 from __future__ import annotations
 
 import uuid
+import zoneinfo
 from datetime import datetime, timedelta
 
 from sqlmodel import col, select
@@ -123,7 +124,12 @@ async def interview_people(session: AsyncSession, interview: Interview) -> list[
 
 
 def _when(interview: Interview) -> str:
-    return interview.starts_at.strftime("%Y-%m-%d %H:%M UTC")
+    """The start in the interview's own time zone, e.g. `2026-12-01 14:00 CET`."""
+    try:
+        local = interview.starts_at.astimezone(zoneinfo.ZoneInfo(interview.timezone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        local = interview.starts_at
+    return local.strftime("%Y-%m-%d %H:%M %Z")
 
 
 async def interview_changed(

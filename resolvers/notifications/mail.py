@@ -97,7 +97,7 @@ def build(mail: Mail, settings: Settings) -> EmailMessage:
     message = EmailMessage(policy=POLICY)
     message["From"] = settings.mail_from
     message["To"] = mail.to
-    message["Subject"] = mail.subject
+    message["Subject"] = " ".join(mail.subject.split())  # never a line break in a header
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = message_id(mail.idempotency_key, settings)
     message["List-Unsubscribe"] = f"<{unsubscribe_url}>"

@@ -8,6 +8,7 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -84,6 +85,17 @@ async def test_an_interview_is_reminded_24_hours_before_once_across_rounds(clien
         E.INTERVIEW_REMINDER,
     ]
     assert await events_of(db, w["alice"]) == [E.INTERVIEW_SCHEDULED, E.INTERVIEW_REMINDER]
+    local = start.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M %Z")
+    async with db() as session:
+        body = (
+            await session.exec(
+                select(col(Notification.body)).where(
+                    col(Notification.user_id) == w["candidate_user"].id,
+                    col(Notification.event) == E.INTERVIEW_REMINDER,
+                )
+            )
+        ).one()
+    assert f"starts on {local} (Europe/Berlin)" in body  # in the interview's time zone
 
 
 async def test_concurrent_rounds_make_each_reminder_once(client, db, settings):
