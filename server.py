@@ -40,6 +40,7 @@ from resolvers.documents.download import download
 from resolvers.documents.upload import requeue_unfinished as requeue_documents
 from resolvers.evaluations.requests import requeue_unfinished as requeue_evaluations
 from resolvers.notifications import reminders
+from resolvers.notifications.deliver import requeue_unfinished as requeue_notifications
 from resolvers.notifications.unsubscribe import unsubscribe
 from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from resolvers.upserts.jobs import requeue_unfinished
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await requeue_unfinished(session_factory, restart.before)
             await requeue_documents(session_factory, restart.before)
             await requeue_evaluations(session_factory, restart.before)
+            await requeue_notifications(session_factory, restart.before)
         # other processes' document changes, for this process's subscriptions
         relay = (
             asyncio.create_task(events.relay(settings.redis_url)) if (settings.redis_url) else None

@@ -30,6 +30,7 @@ from tasks import runtime
 from tasks.names import SEND_NOTIFICATIONS
 from tasks.worker import start_worker, stop_worker
 from tests.api.test_interviews import schedule, world
+from tests.tasks.test_broker import restore_gc, stub_broker  # noqa: F401 - fixtures
 
 
 class Inbox:
@@ -238,3 +239,22 @@ async def preferences_of(db: Any, user_id: Any) -> list[tuple[Any, Any, bool]]:
             select(NotificationPreference).where(col(NotificationPreference.user_id) == user_id)
         )
         return [(r.event, r.channel, r.enabled) for r in rows]
+
+
+@pytest.mark.usefixtures("stub_broker", "restore_gc")
+async def test_the_embedded_server_sends_what_the_last_process_left_pending(
+    app, client, db, settings
+):
+    # given: a committed invitation whose task messages died with the previous process
+    w = await world(db)
+    await schedule(client, settings, w)
+    ids = await pending_ids(db)
+    broker = dramatiq.get_broker()
+    broker.flush_all()
+    # when: the server starts again (embedded: in-memory broker, worker and scheduler inside)
+    async with app.router.lifespan_context(app):
+        await asyncio.to_thread(broker.join, SEND_NOTIFICATIONS.queue, timeout=30_000)
+    # then: written to data/outbox, each once
+    files = sorted(f.stem for f in (settings.data_dir / "outbox").glob("*.eml"))
+    assert files == sorted(str(i) for i in ids)
+    assert {r.status for r in await all_deliveries(db)} == {DeliveryStatus.SENT}
