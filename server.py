@@ -66,6 +66,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     from resolvers.documents.download import download
     from resolvers.documents.upload import requeue_unfinished as requeue_documents
     from resolvers.evaluations.requests import requeue_unfinished as requeue_evaluations
+    from resolvers.notifications import reminders
+    from resolvers.notifications.deliver import requeue_unfinished as requeue_notifications
+    from resolvers.notifications.unsubscribe import unsubscribe
     from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
     from resolvers.upserts.jobs import requeue_unfinished
     from schema.api import build_schema
@@ -130,18 +133,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await requeue_unfinished(session_factory, restart.before)
             await requeue_documents(session_factory, restart.before)
             await requeue_evaluations(session_factory, restart.before)
+            await requeue_notifications(session_factory, restart.before)
         # other processes' document changes, for this process's subscriptions
         relay = (
             asyncio.create_task(events.relay(settings.redis_url)) if (settings.redis_url) else None
+        )
+        # in-memory broker: reminders and email re-sends run here, in the first process
+        # (with Redis or RabbitMQ, `server.py scheduler` runs them)
+        scheduler = (
+            asyncio.create_task(reminders.run_forever(session_factory, settings))
+            if app.state.worker is not None and restart.requeues
+            else None
         )
         try:
             yield
         finally:
             try:
-                if relay is not None:
-                    relay.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await relay
+                for task in (relay, scheduler):
+                    if task is not None:
+                        task.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await task
                 await stop_embedded(app.state.worker)
                 app.state.worker = None
             finally:
@@ -157,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/documents/{document_id}/file", download, methods=["GET"]),
         Route("/interviews/{interview_id}/calendar.ics", calendar_file, methods=["GET"]),
+        Route("/notifications/unsubscribe", unsubscribe, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint(settings, session_factory), methods=["GET"]),
@@ -426,6 +439,17 @@ def _forget_metrics_of(pid: int) -> None:
         multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
+async def run_scheduler(settings: Settings) -> None:
+    from models.db import make_engine, make_session_factory
+    from resolvers.notifications import reminders
+
+    engine = make_engine(settings.database_url)
+    try:
+        await reminders.run_forever(make_session_factory(engine), settings)
+    finally:
+        await engine.dispose()
+
+
 def run_workers(settings: Settings, processes: int | None, threads: int | None) -> int:
     """Replace this process with dramatiq's worker CLI on `tasks.worker` (same environment).
 
@@ -505,6 +529,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     worker.add_argument("--processes", type=int, help="worker processes (default: one per CPU)")
     worker.add_argument("--threads", type=int, help="threads per worker process (default 8)")
+    commands.add_parser(
+        "scheduler",
+        help="create due reminders and re-send stale emails every minute (one process wins "
+        "a PostgreSQL advisory lock per round; the embedded server runs it itself)",
+    )
     parse_cv = commands.add_parser(
         "parse-cv", help="extract a CV's profile from a PDF (sandboxed) and print it as JSON"
     )
@@ -539,6 +568,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Created {args.role} {args.email} ({user_id})")
     elif command == "worker":
         return run_workers(settings, args.processes, args.threads)
+    elif command == "scheduler":
+        if not settings.broker_url.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
+            print(
+                "BROKER_URL must point at Redis or RabbitMQ to run a separate scheduler; with "
+                "the default in-memory broker `serve` runs it itself.",
+                file=sys.stderr,
+            )
+            return 2
+        asyncio.run(run_scheduler(settings))
     else:
         prepare_metrics_dir(settings)
         if settings.is_sqlite:

@@ -8,6 +8,12 @@ from models.evaluation import Evaluation
 from models.imports import IdempotencyKey, ImportBatch, ImportRow
 from models.interview import Interview, InterviewPanelist, Note, Scorecard
 from models.job import Job, JobSkill
+from models.notification import (
+    Notification,
+    NotificationDelivery,
+    NotificationPreference,
+    Reminder,
+)
 from models.organization import Organization, RefreshToken, User
 from models.skill import Skill
 
@@ -29,8 +35,12 @@ __all__ = [
     "Job",
     "JobSkill",
     "Note",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
     "Organization",
     "RefreshToken",
+    "Reminder",
     "Scorecard",
     "Skill",
     "User",

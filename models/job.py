@@ -40,6 +40,8 @@ class Job(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=200)
     version: int = Field(default=1)
     published_at: datetime | None = None
+    # applications close then; candidates who applied are reminded 3 days before and on the day
+    closes_at: datetime | None = None
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 

@@ -83,6 +83,10 @@ class Settings:
     environment: str = DEVELOPMENT
     introspection: str = "true"  # "true", "admin" (signed-in admins only) or "false"
     forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For is trusted; none by default
+    # email: smtp://user:pass@host:587 (STARTTLS) or smtps://...; none writes data/outbox/*.eml
+    smtp_url: str | None = field(default=None, repr=False)
+    mail_from: str = "Talentgraph <no-reply@talentgraph.localhost>"
+    public_url: str = "http://127.0.0.1:8000"  # where links in emails point
 
     def __post_init__(self) -> None:
         if self.jwt_secret and len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
@@ -200,6 +204,11 @@ class Settings:
             .strip()
             .lower(),
             "forwarded_allow_ips": config("FORWARDED_ALLOW_IPS", default="").strip(),
+            "smtp_url": config("SMTP_URL", default="") or None,
+            "mail_from": config(
+                "MAIL_FROM", default="Talentgraph <no-reply@talentgraph.localhost>"
+            ),
+            "public_url": config("PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/"),
         }
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]

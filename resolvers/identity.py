@@ -19,6 +19,7 @@ from resolvers.audit import record
 from resolvers.auth import IssuedTokens, hash_refresh_token, issue_tokens, new_refresh_token
 from resolvers.context import Context
 from resolvers.errors import InvalidRefreshTokenError
+from resolvers.notifications import hooks
 from resolvers.validation import Checks
 
 INVALID_REFRESH = "Refresh token is invalid, expired or revoked; sign in again"
@@ -92,10 +93,13 @@ async def _email_owner(session: AsyncSession, email: str) -> tuple[str, uuid.UUI
 async def notify_existing_owner(
     session: AsyncSession, ctx: Context, entity_type: str, entity_id: uuid.UUID
 ) -> None:
-    """Someone signed up with an email that is taken: audited now, and the hook where the owner
-    will be emailed ("someone tried to register with your address; sign in or reset your
-    password") once notifications exist. The answer to the caller never differs."""
+    """Someone signed up with an email that is taken: audited, and an account's owner is told
+    (in the app and by email: "someone tried to register with your address; sign in or reset
+    your password"). A talent-pool profile has no account to tell. The answer to the caller
+    never differs."""
     record(session, ctx, "user.register_taken", entity_type, entity_id)
+    if entity_type == "User":
+        await hooks.registration_attempt(session, entity_id)
     await session.commit()
 
 

@@ -21,7 +21,13 @@ from loaders.pagination import OrderColumn, PageArgs
 from loaders.policy import Viewer, can_manage_application, can_view_application
 from models.application import Application, ApplicationEvent
 from models.base import utcnow
-from models.enums import ApplicationStage, InterviewKind, InterviewStatus, Role
+from models.enums import (
+    ApplicationStage,
+    InterviewKind,
+    InterviewStatus,
+    NotificationEvent,
+    Role,
+)
 from models.interview import Interview, InterviewPanelist
 from models.organization import User
 from resolvers.audit import record
@@ -35,6 +41,7 @@ from resolvers.errors import (
     InterviewOverlapError,
     NotFoundError,
 )
+from resolvers.notifications import hooks
 from resolvers.pages import OrderDirection, Page, fetch_page
 from resolvers.validation import Checks
 
@@ -252,6 +259,9 @@ async def schedule_interview(
             interview.id,
             {"applicationId": str(application.id), "startsAt": wanted.starts_at.isoformat()},
         )
+        await hooks.interview_changed(
+            session, interview, NotificationEvent.INTERVIEW_SCHEDULED, ctx.settings.redis_url
+        )
         await session.commit()
         await session.refresh(interview)
     return interview
@@ -317,6 +327,9 @@ async def reschedule_interview(
             interview.id,
             {"from": before.isoformat(), "to": starts_at.isoformat()},
         )
+        await hooks.interview_changed(
+            session, interview, NotificationEvent.INTERVIEW_RESCHEDULED, ctx.settings.redis_url
+        )
         await session.commit()
         await session.refresh(interview)
     return interview
@@ -336,6 +349,9 @@ async def cancel_interview(
         interview.updated_at = utcnow()
         session.add(interview)
         record(session, ctx, "interview.cancel", "Interview", interview.id)
+        await hooks.interview_changed(
+            session, interview, NotificationEvent.INTERVIEW_CANCELLED, ctx.settings.redis_url
+        )
         await session.commit()
         await session.refresh(interview)
     return interview

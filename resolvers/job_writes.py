@@ -60,6 +60,10 @@ def clean_job(checks: WriteChecks, given: dict[str, Any], row: Job | None) -> di
             if value is None:
                 checks.reject(name, "REQUIRED", f"{checks.name(name)} must not be null")
             values[name] = value
+        elif name == "closes_at":
+            if value is not None and value <= datetime.now(UTC):
+                checks.reject(name, "INVALID_VALUE", f"{checks.name(name)} must be in the future")
+            values[name] = value
         elif name != "organization_id":  # pragma: no cover - the inputs hold only these
             raise ValueError(f"unknown job field {name}")
     low, high = merged(row, values, "salary_min"), merged(row, values, "salary_max")

@@ -36,6 +36,7 @@ from resolvers.errors import (
     JobNotOpenError,
     NotFoundError,
 )
+from resolvers.notifications import hooks
 from resolvers.validation import Checks
 
 S = ApplicationStage
@@ -129,6 +130,9 @@ async def apply_to_job(
                 application.id,
                 {"jobId": str(job.id), "candidateId": str(candidate.id)},
             )
+            await hooks.application_received(
+                session, application, job, candidate, ctx.settings.redis_url
+            )
             await session.commit()
         except IntegrityError:  # a concurrent application to the same job won
             await session.rollback()  # expires the loaded rows: use the ids kept above
@@ -215,6 +219,7 @@ async def move_application(
             application.id,
             {"from": current.value, "to": stage.value},
         )
+        await hooks.stage_changed(session, application, stage, ctx.settings.redis_url)
         await session.commit()
         await session.refresh(application)
     return application

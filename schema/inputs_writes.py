@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import strawberry
@@ -133,6 +133,12 @@ class JobSkillInput:
         return SkillWanted(name=self.name, required=self.required, weight=self.weight)
 
 
+CLOSES_AT = (
+    "Application deadline, in the future (with an offset). Applicants get a reminder 3 days "
+    "before and on the day; the job is not closed automatically."
+)
+
+
 @strawberry.input(description="A new job; it starts as DRAFT.")
 class CreateJobInput:
     organization_id: strawberry.ID | None = _opt(
@@ -150,6 +156,7 @@ class CreateJobInput:
     external_id: str | None = _opt(
         "Identifier in the organization's system (max 200, unique per organization)."
     )
+    closes_at: datetime | None = _opt(CLOSES_AT)
 
 
 @strawberry.input(description="Changes to a job: only the fields given change.")
@@ -163,3 +170,4 @@ class UpdateJobInput:
     salary_max: int | None = _opt("Upper end of the yearly salary (>= salaryMin).")
     salary_currency: str | None = _opt("ISO 4217 code: 3 letters, stored upper-case.")
     external_id: str | None = _opt("Identifier in the organization's system (max 200).")
+    closes_at: datetime | None = _opt(CLOSES_AT + " Null clears it.")

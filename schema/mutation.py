@@ -16,6 +16,7 @@ from schema.mutations.documents import DocumentMutations
 from schema.mutations.evaluations import EvaluationMutations
 from schema.mutations.interviews import InterviewMutations
 from schema.mutations.jobs import JobMutations
+from schema.mutations.notifications import NotificationMutations
 from schema.mutations.upserts import UpsertMutations
 from schema.types.common import ErrorCode, UserError
 from schema.types.errors import InvalidRefreshToken, RateLimited, ValidationError
@@ -107,6 +108,7 @@ class Mutation(
     DocumentMutations,
     EvaluationMutations,
     InterviewMutations,
+    NotificationMutations,
 ):
     @strawberry.mutation(description="Sign in with email and password.")
     async def login(

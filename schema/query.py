@@ -33,6 +33,7 @@ from schema.inputs_evaluations import (
     LatencySummary,
 )
 from schema.inputs_interviews import InterviewFilterInput
+from schema.mutations.notifications import NotificationQueries
 from schema.prefetch import prefetch_connection
 from schema.types.application import ApplicationType, EvaluationType
 from schema.types.audit import AuditLogEntryType
@@ -58,7 +59,7 @@ IdArg = Annotated[strawberry.ID, strawberry.argument(description="UUID of the ob
 
 
 @strawberry.type(description="Read access to the recruiting graph.")
-class Query:
+class Query(NotificationQueries):
     @strawberry.field(description="The signed-in user; null when anonymous.")
     async def me(self, info: Info) -> UserType | None:
         user = await skills.current_user(info.context)

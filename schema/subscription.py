@@ -12,8 +12,10 @@ from resolvers.context import Context
 from resolvers.documents.watch import watch
 from resolvers.evaluations.reads import watch_evaluation, watch_job
 from schema.inputs import lookup_id
+from schema.mutations.notifications import notification_added
 from schema.types.application import EvaluationType
 from schema.types.document import DocumentType
+from schema.types.notification import NotificationType
 
 Info = strawberry.Info[Context, None]
 
@@ -68,3 +70,11 @@ class Subscription:
         async for row in watch_job(ctx, lookup_id(job_id)):
             ctx.loaders = Loaders(ctx.session_factory, ctx.viewer)
             yield EvaluationType.from_model(row)
+
+    @strawberry.subscription(
+        description="Your notifications as they arrive (those sent from now on, oldest first; "
+        "not those of events you turned IN_APP off for); never completes. Signed-in users only."
+    )
+    async def notification_added(self, info: Info) -> AsyncGenerator[NotificationType, None]:
+        async for item in notification_added(info):
+            yield item

@@ -16,3 +16,4 @@ class Route(NamedTuple):
 PARSE_DOCUMENT = Route("parse_document", "documents")
 RUN_IMPORT = Route("run_import", "imports")
 RUN_EVALUATION = Route("run_evaluation", "evaluations")
+SEND_NOTIFICATIONS = Route("send_notifications", "notifications")

@@ -23,7 +23,12 @@ from tasks import runtime
 
 logger = logging.getLogger(__name__)
 
-ACTOR_MODULES: tuple[str, ...] = ("tasks.imports", "tasks.documents", "tasks.evaluations")
+ACTOR_MODULES: tuple[str, ...] = (
+    "tasks.imports",
+    "tasks.documents",
+    "tasks.evaluations",
+    "tasks.notifications",
+)
 
 EMBEDDED_THREADS = 2
 # How long idle worker and consumer threads wait before looking again; it also bounds how long

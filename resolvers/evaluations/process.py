@@ -30,6 +30,7 @@ from models.settings import Settings
 from resolvers import events
 from resolvers.evaluations import engines
 from resolvers.evaluations.inputs import load_jobs, load_subjects, prompt_input
+from resolvers.notifications import hooks
 from tasks.evaluation import EngineUnavailable, EvaluationFailed, EvaluationResult
 
 logger = logging.getLogger("talentgraph.evaluations")
@@ -82,7 +83,9 @@ async def process_evaluations(
     for row in claimed:
         if outcomes.get(row.id) is None and row not in retry:
             outcomes[row.id] = f"the engine did not answer after {MAX_ATTEMPTS} attempts"
-    finished = await _finish(factory, claimed, outcomes, claim, request_id)
+    finished = await _finish(
+        factory, claimed, outcomes, claim, request_id, redis_url=settings.redis_url
+    )
     await _announce(finished, settings)
     if retry:
         raise Unfinished(f"{len(retry)} evaluation(s) could not run; retrying")
@@ -193,6 +196,8 @@ async def _finish(
     outcomes: dict[uuid.UUID, EvaluationResult | str | None],
     claim: datetime,
     request_id: str | None,
+    *,
+    redis_url: str | None = None,
 ) -> list[Evaluation]:
     """Store every outcome in one transaction; rows another delivery claimed since are left
     to it. Returns the rows stored."""
@@ -239,6 +244,7 @@ async def _finish(
                     },
                 )
             )
+        await hooks.evaluations_finished(session, stored, redis_url)
         await session.commit()
     return stored
 

@@ -83,6 +83,10 @@ class JobType:
     )
     version: int = strawberry.field(description="Optimistic-concurrency version.")
     published_at: datetime | None = strawberry.field(description="When it was first opened.")
+    closes_at: datetime | None = strawberry.field(
+        description="Application deadline, if any: applicants get a reminder 3 days before "
+        "and on the day (UTC)."
+    )
     created_at: datetime = strawberry.field(description="When it was created (UTC).")
     updated_at: datetime = strawberry.field(description="Last change (UTC).")
     row: strawberry.Private[Job]
@@ -103,6 +107,7 @@ class JobType:
             external_id=row.external_id,
             version=row.version,
             published_at=row.published_at,
+            closes_at=row.closes_at,
             created_at=row.created_at,
             updated_at=row.updated_at,
             row=row,

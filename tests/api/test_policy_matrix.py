@@ -47,6 +47,8 @@ ROOT_POLICY: dict[str, dict[str, str]] = {
         "skills": PUBLIC,
         "importJob": PUBLIC,
         "uploadConstraints": PUBLIC,
+        "notifications": PUBLIC,  # your own only: test_notifications.py
+        "notificationPreferences": PUBLIC,
     },
     "Mutation": {
         "login": ANONYMOUS_OK,
@@ -88,6 +90,8 @@ ROOT_POLICY: dict[str, dict[str, str]] = {
                 "cancelInterview",
                 "submitScorecard",
                 "addNote",
+                "markNotificationsRead",
+                "updateNotificationPreferences",
             )
         },
         "importCandidatesCsv": UPLOAD,
@@ -98,6 +102,7 @@ ROOT_POLICY: dict[str, dict[str, str]] = {
         "documentUpdated": SIGNED_IN,
         "evaluationUpdated": SIGNED_IN,  # test_evaluation_subscriptions.py
         "jobEvaluationsUpdated": SIGNED_IN,
+        "notificationAdded": SIGNED_IN,  # test_notifications.py
     },
 }
 
