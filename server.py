@@ -215,7 +215,7 @@ async def close_app(app: Starlette) -> None:
     from resolvers.ratelimit import RedisRateLimiter
 
     await app.state.engine.dispose()
-    release_pool(app.state.settings.db_pool_size)
+    release_pool(app.state.engine)
     if isinstance(app.state.rate_limiter, RedisRateLimiter):
         await app.state.rate_limiter.close()
 

@@ -161,10 +161,14 @@ def job_ended(actor: str) -> None:
     JOBS_RUNNING.labels(actor).dec()
 
 
+_watched: dict[int, int] = {}  # id of a watched engine -> its pool size
+
+
 def watch_pool(engine: Any, pool_size: int) -> None:
     """Count `engine`'s checked-out connections (an `AsyncEngine`)."""
     from sqlalchemy import event
 
+    _watched[id(engine)] = pool_size
     DB_POOL_SIZE.inc(pool_size)
     pool = engine.sync_engine.pool
 
@@ -177,9 +181,11 @@ def watch_pool(engine: Any, pool_size: int) -> None:
         DB_POOL_IN_USE.dec()
 
 
-def release_pool(pool_size: int) -> None:
-    """The engine of `watch_pool` was disposed."""
-    DB_POOL_SIZE.dec(pool_size)
+def release_pool(engine: Any) -> None:
+    """The engine of `watch_pool` was disposed (once; disposing it again changes nothing)."""
+    size = _watched.pop(id(engine), None)
+    if size is not None:
+        DB_POOL_SIZE.dec(size)
 
 
 def exposition() -> tuple[bytes, str]:
