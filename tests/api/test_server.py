@@ -93,7 +93,7 @@ async def test_readyz_reports_head_migration(client):
         "migration": migrate.head_revision(),
         "broker": "in-memory",
     }
-    assert sorted(queues) == ["documents", "evaluations", "imports"]
+    assert sorted(queues) == ["documents", "evaluations", "imports", "notifications"]
     assert all(isinstance(depth, int) and depth >= 0 for depth in queues.values())
 
 
