@@ -12,7 +12,7 @@ from models.enums import ApplicationStage, CandidateSource, EmploymentType, JobS
 from resolvers.applications import ApplicationFilter, ApplicationOrderField
 from resolvers.audit import AuditFilter
 from resolvers.candidates import CandidateFilter, CandidateOrderField
-from resolvers.errors import BadUserInputError
+from resolvers.errors import BadUserInputError, NotFoundError
 from resolvers.jobs import JobFilter, JobOrderField
 from resolvers.pages import (
     MAX_NAME_LENGTH,
@@ -43,6 +43,16 @@ def lookup_id(value: strawberry.ID) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def optional_id(value: strawberry.ID | None, field: str) -> uuid.UUID | None:
+    """An optional id argument: None when left out; a malformed one is NOT_FOUND on `field`."""
+    if value is None:
+        return None
+    key = lookup_id(value)
+    if key is None:
+        raise NotFoundError("Not found", field=field)
+    return key
 
 
 @strawberry.input(description="Filters of `candidates`; all given conditions must hold.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import uuid
 from enum import Enum
 from typing import Annotated, Any
 
@@ -11,9 +10,9 @@ import strawberry
 
 from models.enums import ApplicationStage
 from resolvers.context import Context
-from resolvers.errors import EngineUnavailableError, NotFoundError
+from resolvers.errors import EngineUnavailableError
 from resolvers.evaluations import requests
-from schema.inputs import lookup_id
+from schema.inputs import lookup_id, optional_id
 from schema.types.application import EvaluationType
 from schema.types.common import ErrorCode, UserError
 from schema.types.errors import AuthenticationRequired, Forbidden, NotFound, ValidationError
@@ -145,15 +144,6 @@ DeleteEvaluationResult = Annotated[
 IdArg = Annotated[strawberry.ID, strawberry.argument(description="UUID of the evaluation.")]
 
 
-def _id(value: strawberry.ID | None, field: str) -> uuid.UUID | None:
-    if value is None:
-        return None
-    key = lookup_id(value)
-    if key is None:
-        raise NotFoundError("Not found", field=field)
-    return key
-
-
 @strawberry.type
 class EvaluationMutations:
     @strawberry.mutation(
@@ -170,8 +160,8 @@ class EvaluationMutations:
     ) -> RequestEvaluationResult:
         prompt = input.job_prompt
         wanted = requests.EvaluationWanted(
-            candidate_id=_id(input.candidate_id, "candidateId"),
-            job_id=_id(input.job_id, "jobId"),
+            candidate_id=optional_id(input.candidate_id, "candidateId"),
+            job_id=optional_id(input.job_id, "jobId"),
             prompt=requests.PromptWanted(
                 title=prompt.title,
                 description=prompt.description,
@@ -183,7 +173,7 @@ class EvaluationMutations:
             )
             if prompt is not None
             else None,
-            document_id=_id(input.document_id, "documentId"),
+            document_id=optional_id(input.document_id, "documentId"),
             engine=input.engine.value,
         )
         row, reused = await requests.request_evaluation(info.context, wanted)

@@ -16,12 +16,17 @@ from resolvers.errors import (
     InterviewerNotInOrganizationError,
     InterviewInPastError,
     InterviewOverlapError,
-    NotFoundError,
 )
-from schema.inputs import lookup_id
+from schema.inputs import lookup_id, optional_id
 from schema.types.application import ApplicationType
 from schema.types.common import ErrorCode, UserError
-from schema.types.errors import AuthenticationRequired, Forbidden, NotFound, ValidationError
+from schema.types.errors import (
+    AuthenticationRequired,
+    Forbidden,
+    NotFound,
+    ValidationError,
+    simple_handler,
+)
 from schema.types.interview import InterviewType, NoteType, ScorecardType
 
 Info = strawberry.Info[Context, None]
@@ -103,27 +108,20 @@ class InterviewOverlap(UserError):
     interview_id: strawberry.ID = strawberry.field(description="With which interview.")
 
 
-def _simple(error_type: type[Any], code: ErrorCode) -> Any:
-    def handle(self: Any, exception: Any, *, field: Any, info: Any) -> Any:
-        return error_type(code=code, message=exception.message, field=exception.field)
-
-    return handle
-
-
 class ApplicationClosedHandler(
     strawberry.ExceptionHandler[ApplicationClosedError, ApplicationClosed]
 ):
-    handle = _simple(ApplicationClosed, ErrorCode.APPLICATION_CLOSED)
+    handle = simple_handler(ApplicationClosed, ErrorCode.APPLICATION_CLOSED)
 
 
 class InterviewInPastHandler(strawberry.ExceptionHandler[InterviewInPastError, InterviewInPast]):
-    handle = _simple(InterviewInPast, ErrorCode.INTERVIEW_IN_PAST)
+    handle = simple_handler(InterviewInPast, ErrorCode.INTERVIEW_IN_PAST)
 
 
 class InterviewerNotInOrganizationHandler(
     strawberry.ExceptionHandler[InterviewerNotInOrganizationError, InterviewerNotInOrganization]
 ):
-    handle = _simple(InterviewerNotInOrganization, ErrorCode.INTERVIEWER_NOT_IN_ORGANIZATION)
+    handle = simple_handler(InterviewerNotInOrganization, ErrorCode.INTERVIEWER_NOT_IN_ORGANIZATION)
 
 
 class InterviewOverlapHandler(strawberry.ExceptionHandler[InterviewOverlapError, InterviewOverlap]):
@@ -286,19 +284,11 @@ class InterviewMutations:
             strawberry.argument(description="Ids of colleagues to mention (at most 20)."),
         ] = None,
     ) -> NoteResult:
-        def key(value: strawberry.ID | None, field: str) -> uuid.UUID | None:
-            if value is None:
-                return None
-            found = lookup_id(value)
-            if found is None:
-                raise NotFoundError("Not found", field=field)
-            return found
-
         wanted = [lookup_id(m) for m in mentions or []]
         row = await scorecards.add_note(
             info.context,
-            key(application_id, "applicationId"),
-            key(candidate_id, "candidateId"),
+            optional_id(application_id, "applicationId"),
+            optional_id(candidate_id, "candidateId"),
             body,
             [m if m is not None else uuid.UUID(int=0) for m in wanted],
         )

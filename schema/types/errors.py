@@ -129,7 +129,7 @@ class RateLimitedHandler(strawberry.ExceptionHandler[RateLimitedError, RateLimit
         )
 
 
-def _simple(error_type: type[Any], code: ErrorCode) -> Any:
+def simple_handler(error_type: type[Any], code: ErrorCode) -> Any:
     """A handler mapping a domain exception onto an error type with code/message/field."""
 
     def handle(self: Any, exception: Any, *, field: Any, info: Any) -> Any:
@@ -139,21 +139,21 @@ def _simple(error_type: type[Any], code: ErrorCode) -> Any:
 
 
 class NotFoundHandler(strawberry.ExceptionHandler[NotFoundError, NotFound]):
-    handle = _simple(NotFound, ErrorCode.NOT_FOUND)
+    handle = simple_handler(NotFound, ErrorCode.NOT_FOUND)
 
 
 class ForbiddenHandler(strawberry.ExceptionHandler[ForbiddenError, Forbidden]):
-    handle = _simple(Forbidden, ErrorCode.FORBIDDEN)
+    handle = simple_handler(Forbidden, ErrorCode.FORBIDDEN)
 
 
 class AuthenticationRequiredHandler(
     strawberry.ExceptionHandler[AuthenticationRequiredError, AuthenticationRequired]
 ):
-    handle = _simple(AuthenticationRequired, ErrorCode.UNAUTHENTICATED)
+    handle = simple_handler(AuthenticationRequired, ErrorCode.UNAUTHENTICATED)
 
 
 class JobNotOpenHandler(strawberry.ExceptionHandler[JobNotOpenError, JobNotOpen]):
-    handle = _simple(JobNotOpen, ErrorCode.JOB_NOT_OPEN)
+    handle = simple_handler(JobNotOpen, ErrorCode.JOB_NOT_OPEN)
 
 
 class ConflictHandler(strawberry.ExceptionHandler[ConflictError, Conflict]):
@@ -212,17 +212,17 @@ class InvalidState(UserError):
 class IdempotencyKeyReusedHandler(
     strawberry.ExceptionHandler[IdempotencyKeyReusedError, IdempotencyKeyReused]
 ):
-    handle = _simple(IdempotencyKeyReused, ErrorCode.IDEMPOTENCY_KEY_REUSED)
+    handle = simple_handler(IdempotencyKeyReused, ErrorCode.IDEMPOTENCY_KEY_REUSED)
 
 
 class IdempotencyInProgressHandler(
     strawberry.ExceptionHandler[IdempotencyInProgressError, IdempotencyInProgress]
 ):
-    handle = _simple(IdempotencyInProgress, ErrorCode.IDEMPOTENCY_IN_PROGRESS)
+    handle = simple_handler(IdempotencyInProgress, ErrorCode.IDEMPOTENCY_IN_PROGRESS)
 
 
 class InvalidStateHandler(strawberry.ExceptionHandler[InvalidStateError, InvalidState]):
-    handle = _simple(InvalidState, ErrorCode.INVALID_STATE)
+    handle = simple_handler(InvalidState, ErrorCode.INVALID_STATE)
 
 
 EXCEPTION_HANDLERS: tuple[Any, ...] = (  # type: ignore[no-redef]
