@@ -37,6 +37,18 @@ class Loader(DataLoader[K, V]):
     async def fetch(self, statement: Any) -> Sequence[Any]:
         return await fetch_rows(self.session_factory, statement)
 
+    def loaded(self, key: K) -> tuple[bool, V | None]:
+        """(True, value) when the key's value is already loaded, else (False, None).
+
+        Lets a resolver return a value without an awaitable when look-ahead prefetching has
+        loaded it (`schema.prefetch.resolved`); a key still loading or failed is not loaded.
+        """
+        future = self._cache.get(self.get_cache_key(key))
+        if future is not None and future.done() and not future.cancelled():
+            if future.exception() is None:
+                return True, future.result()
+        return False, None
+
 
 async def fetch_rows(session_factory: SessionFactory, statement: Any) -> Sequence[Any]:
     """Run a read-only statement on a pooled connection and return plain rows."""

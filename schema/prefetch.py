@@ -31,10 +31,9 @@ def resolved(loader: Loader[Any, V], key: Any, convert: Callable[[V], R]) -> R:
     graphql-core awaits whatever a resolver returns when it is awaitable, so resolvers may
     return either; the annotation states what the client receives.
     """
-    future = loader._cache.get(key)
-    if future is not None and future.done() and not future.cancelled():
-        if future.exception() is None:
-            return convert(future.result())
+    done, value = loader.loaded(key)
+    if done:
+        return convert(cast("V", value))
     return cast("R", _load(loader, key, convert))
 
 
