@@ -76,6 +76,10 @@ class Settings:
     llm_model: str = "gpt-4o-mini"
     llm_timeout: float = 30.0
     llm_fallback: str | None = None  # "rules": answer with the rules engine while the LLM is down
+    # persisted queries: the registry of automatic ones, or only the manifest's documents
+    persisted_query_cache_bytes: int = 8 * 1024 * 1024
+    trusted_documents_only: bool = False
+    trusted_documents_manifest: Path | None = None
     llm_max_retry_after: float = 5.0  # a longer 429 Retry-After makes the engine unavailable
     llm_breaker_threshold: int = 5  # consecutive failures that open the circuit
     llm_breaker_cooldown: float = 30.0  # seconds before a half-open probe
@@ -100,6 +104,8 @@ class Settings:
                 raise ValueError(f"{name.upper()} must be a positive number")
         if self.llm_breaker_cooldown < 0:
             raise ValueError("LLM_BREAKER_COOLDOWN must not be negative")
+        if self.trusted_documents_only and self.trusted_documents_manifest is None:
+            raise ValueError("TRUSTED_DOCUMENTS_ONLY needs TRUSTED_DOCUMENTS_MANIFEST")
         if self.llm_fallback not in (None, "rules"):
             raise ValueError("LLM_FALLBACK must be empty or 'rules'")
 
@@ -138,6 +144,7 @@ class Settings:
         )
         jwt_secret = config("JWT_SECRET", default="") or ""
         storage_dir = config("STORAGE_DIR", default="")
+        manifest = config("TRUSTED_DOCUMENTS_MANIFEST", default="")
         postgres = async_url(database_url).startswith("postgresql")
         environment = config("ENVIRONMENT", default=PRODUCTION if postgres else DEVELOPMENT)
         production = environment.strip().lower() == PRODUCTION
@@ -197,6 +204,11 @@ class Settings:
             "llm_timeout": config("LLM_TIMEOUT", cast=float, default=30.0),
             "llm_fallback": config("LLM_FALLBACK", default="") or None,
             "llm_max_retry_after": config("LLM_MAX_RETRY_AFTER", cast=float, default=5.0),
+            "persisted_query_cache_bytes": config(
+                "PERSISTED_QUERY_CACHE_BYTES", cast=int, default=8 * 1024 * 1024
+            ),
+            "trusted_documents_only": _truthy(config("TRUSTED_DOCUMENTS_ONLY", default="false")),
+            "trusted_documents_manifest": Path(manifest) if manifest else None,
             "llm_breaker_threshold": config("LLM_BREAKER_THRESHOLD", cast=int, default=5),
             "llm_breaker_cooldown": config("LLM_BREAKER_COOLDOWN", cast=float, default=30.0),
             "environment": environment.strip().lower(),

@@ -46,9 +46,17 @@ CODES = {
 class RequestError(HTTPException):
     """A request that is not a GraphQL request this server can run."""
 
-    def __init__(self, status_code: int, reason: str, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status_code: int,
+        reason: str,
+        headers: dict[str, str] | None = None,
+        *,
+        code: str | None = None,
+    ):
         super().__init__(status_code, reason)
         self.headers = headers or {}
+        self.code = code or CODES.get(status_code, "BAD_REQUEST")
 
 
 def negotiate(accept: str | None) -> Mode | None:
@@ -143,7 +151,11 @@ def error_response(exc: HTTPException, mode: Mode) -> JSONResponse:
         "errors": [
             {
                 "message": exc.reason,
-                "extensions": {"code": CODES.get(exc.status_code, "BAD_REQUEST")},
+                "extensions": {
+                    "code": exc.code
+                    if isinstance(exc, RequestError)
+                    else CODES.get(exc.status_code, "BAD_REQUEST")
+                },
             }
         ]
     }

@@ -42,6 +42,10 @@ def forgery_refusal(method: str, headers: Mapping[str, str]) -> str | None:
 class LimitedFormAdapter(StarletteRequestAdapter):
     """Starlette's request adapter with tight file and field counts for multipart forms."""
 
+    @property
+    def scope(self) -> Any:
+        return self._request.scope
+
     async def get_form_data(self) -> FormData:
         form = await self._request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
         self._request.scope.setdefault("state", {})[FORM_STATE] = form

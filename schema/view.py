@@ -49,6 +49,7 @@ from schema.multipart import (
     forgery_refusal,
     operations_with_files,
 )
+from schema.persisted import PersistedQueries, load_manifest
 from schema.websocket import TransportWSHandler
 
 logger = logging.getLogger("talentgraph.graphiql")
@@ -168,6 +169,13 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
             self.external = ExternalIdentityProvider(
                 settings.oidc_issuer, settings.oidc_audience, settings.oidc_jwks_url
             )
+        self.persisted = PersistedQueries(
+            max_bytes=settings.persisted_query_cache_bytes,
+            max_document=settings.max_document_bytes,
+            trusted=load_manifest(settings.trusted_documents_manifest)
+            if settings.trusted_documents_only and settings.trusted_documents_manifest
+            else None,
+        )
         self.offline_ide: str | None = None
         self.ide_html = with_first_tab(self.graphql_ide_html, settings) if settings.graphiql else ""
         if settings.graphiql:
@@ -195,7 +203,9 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
     async def _http(self, request: Request) -> Response:
         """Edge checks (media type, forgery, authentication, rate), then the GraphQL request."""
         scope = request.scope
-        ide_page = request.method == "GET" and "query" not in request.query_params
+        ide_page = request.method == "GET" and not (
+            {"query", "extensions"} & set(request.query_params)
+        )
         mode = Mode.JSON if ide_page else negotiate(request.headers.get("accept"))
         if mode is None:
             return error_response(
@@ -252,6 +262,12 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
             return error_response(exc, mode)
         return response
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A GET with neither `query` nor `extensions` (a persisted query) wants the page."""
+        return super().should_render_graphql_ide(request) and (
+            request.query_params.get("extensions") is None
+        )
+
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data)
 
@@ -277,6 +293,11 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
                     415, "Send `application/json` (or `multipart/form-data` for uploads)"
                 )
         fields = request_fields(data)
+        scope = request.scope if isinstance(request, LimitedFormAdapter) else {}
+        mode = scope.get("state", {}).get(STATE_KEY, Mode.JSON)
+        # Apollo's clients look for the error in a 200 answer; the GraphQL-over-HTTP media
+        # type says request errors are 4xx
+        fields = self.persisted.resolve(fields, 200 if mode is Mode.JSON else 400)
         return GraphQLRequestData(
             query=fields.get("query"),
             variables=fields.get("variables"),
