@@ -19,7 +19,7 @@ from dramatiq.brokers.stub import StubBroker
 
 from models.settings import Settings
 from tasks import broker as _broker  # noqa: F401 - sets the global broker before any actor
-from tasks import runtime
+from tasks import runtime, shutdown
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +29,9 @@ EMBEDDED_THREADS = 2
 # How long idle worker and consumer threads wait before looking again; it also bounds how long
 # stopping the worker takes when it is idle.
 EMBEDDED_TIMEOUT_MS = 250
-# How long shutdown waits for running jobs. A job cut short is still pending in the database
-# and runs again after the restart.
+# How long shutdown waits for worker threads once running jobs finished or were handed back
+# (`tasks.shutdown` bounds those). A job cut short is still pending in the database and runs
+# again after the restart.
 EMBEDDED_STOP_TIMEOUT_MS = 30_000
 
 
@@ -47,6 +48,7 @@ def start_worker(
 
     `queues` limits it to those queues (default: every queue declared on `broker`).
     """
+    shutdown.install(broker)
     worker = Worker(broker, queues=queues, worker_threads=threads, worker_timeout=timeout_ms)
     worker.start()
     return worker
@@ -87,3 +89,5 @@ async def stop_embedded(worker: Worker | None) -> None:
 
 
 load_actors()
+# `dramatiq tasks.worker` builds its Worker itself: the stop handling must be on the broker first
+shutdown.install(dramatiq.get_broker())
