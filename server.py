@@ -41,6 +41,7 @@ from resolvers.evaluations.requests import requeue_unfinished as requeue_evaluat
 from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from resolvers.upserts.jobs import requeue_unfinished
 from schema.api import build_schema
+from schema.failures import UnexpectedErrors
 from schema.view import GRAPHIQL_ASSETS_PATH, REQUEST_ID, TalentgraphGraphQL
 from tasks.broker import current_request_id
 from tasks.worker import start_embedded, stop_embedded
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 allow_headers=["authorization", "content-type", "x-request-id"],
             )
         )
+    middleware.append(Middleware(UnexpectedErrors))  # innermost: the others still add headers
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
