@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ CHANNEL = "talentgraph:documents"  # Redis channel of the topics that changed (n
 RETRY_SECONDS = 1.0
 MAX_RETRY_SECONDS = 15.0
 CONNECT_TIMEOUT_SECONDS = 1.0
+ANNOUNCE_RETRY_SECONDS = 5.0
 
 _lock = threading.Lock()
 _subscribers: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = defaultdict(set)
@@ -89,8 +91,13 @@ class _Outage:
     def __init__(self, what: str) -> None:
         self.what = what
         self.down = False
+        self.retry_at = 0.0  # monotonic; while down, announcing skips Redis until then
+
+    def skip(self) -> bool:
+        return self.down and time.monotonic() < self.retry_at
 
     def failed(self, exc: BaseException) -> None:
+        self.retry_at = time.monotonic() + ANNOUNCE_RETRY_SECONDS
         if self.down:
             logger.debug("%s still unavailable: %s", self.what, exc)
             return
@@ -108,7 +115,7 @@ class _Outage:
             logger.warning("%s available again", self.what)
 
 
-_announcing = _Outage("document notifications to Redis")
+_announcing: dict[str, _Outage] = {}  # by Redis URL
 
 
 async def announce(*topics: str | uuid.UUID, redis_url: str | None = None) -> None:
@@ -117,14 +124,17 @@ async def announce(*topics: str | uuid.UUID, redis_url: str | None = None) -> No
         publish(topic)
     if not redis_url:
         return
+    outage = _announcing.setdefault(redis_url, _Outage("document notifications to Redis"))
+    if outage.skip():
+        return  # during an outage, one try per ANNOUNCE_RETRY_SECONDS, not a timeout per job
     client = _client(redis_url)
     try:
         for topic in topics:
             await client.publish(CHANNEL, str(topic))
     except Exception as exc:  # subscribers still re-read on their timer
-        _announcing.failed(exc)
+        outage.failed(exc)
     else:
-        _announcing.succeeded()
+        outage.succeeded()
     finally:
         await client.aclose()
 

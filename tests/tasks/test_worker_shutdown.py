@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dramatiq import Message, Worker
+from dramatiq import Broker, Message, Worker
 
 from models.db import SessionFactory
 from models.document import Document
@@ -137,19 +137,24 @@ def worker_processes(settings: Settings) -> Iterator[Any]:
             process.wait()
 
 
-def send_parse(broker_url: str, document_id: uuid.UUID) -> None:
+def send_parse(broker: Broker, document_id: uuid.UUID) -> None:
+    broker.declare_queue(PARSE_DOCUMENT.queue)
+    broker.enqueue(
+        Message(
+            queue_name=PARSE_DOCUMENT.queue,
+            actor_name=PARSE_DOCUMENT.actor,
+            args=(str(document_id),),
+            kwargs={},
+            options={},
+        )
+    )
+
+
+def send_parse_through(broker_url: str, document_id: uuid.UUID) -> None:
+    """Send as an API process would, on its own connection to the broker."""
     broker = make_broker(broker_url)
     try:
-        broker.declare_queue(PARSE_DOCUMENT.queue)
-        broker.enqueue(
-            Message(
-                queue_name=PARSE_DOCUMENT.queue,
-                actor_name=PARSE_DOCUMENT.actor,
-                args=(str(document_id),),
-                kwargs={},
-                options={},
-            )
-        )
+        send_parse(broker, document_id)
     finally:
         broker.close()
 
@@ -161,7 +166,7 @@ async def test_sigterm_to_the_worker_group_mid_parse_hands_the_job_back(
     # given: a worker process parsing a slow CV, with a stop bound shorter than the parse
     document = await pending_slow_document(db, settings)
     first = worker_processes(broker_url, WORKER_STOP_SECONDS="0.5")
-    send_parse(broker_url, document.id)
+    send_parse_through(broker_url, document.id)
     await until(db, document.id, DocumentStatus.PARSING)
     await until_parsing_in_sandbox(first.pid)
     # when: the whole process group is told to stop
@@ -190,7 +195,7 @@ async def test_sigterm_to_the_worker_group_lets_a_running_parse_finish(
     # given: a worker process parsing a slow CV, with the default stop bound
     document = await pending_slow_document(db, settings)
     process = worker_processes(broker_url)
-    send_parse(broker_url, document.id)
+    send_parse_through(broker_url, document.id)
     await until(db, document.id, DocumentStatus.PARSING)
     await until_parsing_in_sandbox(process.pid)
     # when
@@ -213,7 +218,7 @@ async def test_stopping_the_embedded_worker_hands_a_running_parse_back(db, setti
     try:
         document = await pending_slow_document(db, settings)
         worker = start_worker(broker, threads=1, timeout_ms=100)
-        send_parse_on(broker, document.id)
+        send_parse(broker, document.id)
         await until(db, document.id, DocumentStatus.PARSING)
         # when: the worker stops with no time left for running jobs
         await asyncio.to_thread(stop_worker, worker, 10_000)
@@ -226,16 +231,3 @@ async def test_stopping_the_embedded_worker_hands_a_running_parse_back(db, setti
         if worker is not None:
             stop_worker(worker)
         use_broker(old)
-
-
-def send_parse_on(broker: Any, document_id: uuid.UUID) -> None:
-    broker.declare_queue(PARSE_DOCUMENT.queue)
-    broker.enqueue(
-        Message(
-            queue_name=PARSE_DOCUMENT.queue,
-            actor_name=PARSE_DOCUMENT.actor,
-            args=(str(document_id),),
-            kwargs={},
-            options={},
-        )
-    )
