@@ -154,22 +154,36 @@ class StopSignals(Middleware):
         for signum in STOP_SIGNALS:
             previous = signal.getsignal(signum)
             if callable(previous):
+                if _stop_requested(previous) and not stopping.is_set():
+                    self._start_watchdog(stopping)  # the signal came while the process booted
                 signal.signal(signum, self._once(previous, stopping))
 
-    def _once(self, previous: Any, stopping: threading.Event) -> Any:
+    def _start_watchdog(self, stopping: threading.Event) -> None:
+        stopping.set()
         bound = self.seconds + HAND_BACK_SECONDS + EXIT_GRACE_SECONDS
+        watchdog = threading.Timer(bound, _overran, args=(bound,))
+        watchdog.daemon = True
+        watchdog.start()
 
+    def _once(self, previous: Any, stopping: threading.Event) -> Any:
         def handler(signum: int, frame: FrameType | None) -> None:
             if stopping.is_set():
                 logger.info("already stopping; ignored %s", signal.Signals(signum).name)
                 return
-            stopping.set()
-            watchdog = threading.Timer(bound, _overran, args=(bound,))
-            watchdog.daemon = True
-            watchdog.start()
+            self._start_watchdog(stopping)
             previous(signal.SIGTERM, frame)  # dramatiq ignores SIGINT in worker processes
 
         return handler
+
+
+def _stop_requested(handler: Any) -> bool:
+    """Whether dramatiq's worker-process handler already took a stop signal (its `running`
+    flag is down), e.g. one that arrived while the process was still importing."""
+    code = getattr(handler, "__code__", None)
+    closure = getattr(handler, "__closure__", None)
+    if code is None or not closure or "running" not in code.co_freevars:
+        return False
+    return closure[code.co_freevars.index("running")].cell_contents is False
 
 
 def _overran(bound: float) -> None:
