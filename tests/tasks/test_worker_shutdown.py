@@ -4,6 +4,7 @@ signal on its process group mid-parse, as systemd, `docker stop` and Ctrl-C deli
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -231,3 +232,28 @@ async def test_stopping_the_embedded_worker_hands_a_running_parse_back(db, setti
         if worker is not None:
             stop_worker(worker)
         use_broker(old)
+
+
+def group_size(pgid: int) -> int:
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                count += os.getpgid(int(entry.name)) == pgid
+    return count
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL not set")
+async def test_a_worker_signalled_while_it_starts_exits_cleanly(worker_processes):
+    # given: a worker whose worker process is still importing the application
+    process = worker_processes(os.environ["TEST_REDIS_URL"])
+    for _ in range(int(WAIT_SECONDS / 0.01)):
+        if group_size(process.pid) >= 2:
+            break
+        await asyncio.sleep(0.01)
+    # when: the group gets the stop signal (the worker process gets it twice: from the group
+    # and forwarded by dramatiq's main process)
+    os.killpg(process.pid, signal.SIGTERM)
+    exit_code = await asyncio.to_thread(process.wait, WAIT_SECONDS)
+    # then: a clean stop, not dramatiq's "killing worker process" nor our overrun exit
+    assert exit_code == 0
