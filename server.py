@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
     from resolvers.upserts.jobs import requeue_unfinished
     from schema.api import build_schema
+    from schema.failures import UnexpectedErrors
     from schema.monitoring import RequestContextMiddleware, metrics_endpoint
     from schema.readiness import dependencies
     from schema.view import GRAPHIQL_ASSETS_PATH, TalentgraphGraphQL
@@ -198,6 +199,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         from schema.tracing import tracing_middleware
 
         middleware.insert(0, tracing_middleware(engine, settings.otel_endpoint))
+    middleware.append(Middleware(UnexpectedErrors))  # innermost: the others still add headers
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
@@ -463,7 +465,10 @@ def run_workers(settings: Settings, processes: int | None, threads: int | None) 
             file=sys.stderr,
         )
         return 2
-    command = [sys.executable, "-m", "dramatiq", "tasks.worker", "--path", str(ROOT)]
+    # logging is set up by `tasks.worker` in each worker process, in the API's format
+    command = [
+        sys.executable, "-m", "dramatiq", "tasks.worker", "--path", str(ROOT), "--skip-logging",
+    ]  # fmt: skip
     if processes is not None:
         command += ["--processes", str(processes)]
     if threads is not None:

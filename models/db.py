@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -32,9 +33,26 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
             cur.close()
 
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False
     )
+    event.listen(engine.sync_engine, "checkout", _discard_closed)
+    return engine
+
+
+def _discard_closed(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+    """Replace a pooled connection the server already closed, before a request uses it.
+
+    A restarted or failed-over PostgreSQL, `pg_terminate_backend` and idle timeouts close
+    connections while they sit in the pool; asyncpg sees the end of the stream on the event
+    loop and marks the connection closed. Checking that flag costs no round trip, unlike
+    `pool_pre_ping` (a statement per checkout, and every loader batch checks one out), and
+    raising `DisconnectionError` makes the pool connect afresh and go on with the request.
+    """
+    driver = getattr(dbapi_conn, "driver_connection", None)
+    is_closed = getattr(driver, "is_closed", None)
+    if callable(is_closed) and is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -30,6 +31,9 @@ T = TypeVar("T")
 
 CHANNEL = "talentgraph:documents"  # Redis channel of the topics that changed (name kept)
 RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 15.0
+CONNECT_TIMEOUT_SECONDS = 1.0
+ANNOUNCE_RETRY_SECONDS = 5.0
 
 _lock = threading.Lock()
 _subscribers: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = defaultdict(set)
@@ -108,43 +112,94 @@ async def follow(
         row = await read()
 
 
+def _client(redis_url: str) -> Any:
+    from redis.asyncio import Redis
+
+    return Redis.from_url(
+        redis_url, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS, health_check_interval=30
+    )
+
+
+class _Outage:
+    """One warning when Redis stops answering, one when it answers again (not one per try)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.down = False
+        self.retry_at = 0.0  # monotonic; while down, announcing skips Redis until then
+
+    def skip(self) -> bool:
+        return self.down and time.monotonic() < self.retry_at
+
+    def failed(self, exc: BaseException) -> None:
+        self.retry_at = time.monotonic() + ANNOUNCE_RETRY_SECONDS
+        if self.down:
+            logger.debug("%s still unavailable: %s", self.what, exc)
+            return
+        self.down = True
+        logger.warning(
+            "%s unavailable (%s: %s); subscribers re-read on their timer until Redis is back",
+            self.what,
+            type(exc).__name__,
+            exc,
+        )
+
+    def succeeded(self) -> None:
+        if self.down:
+            self.down = False
+            logger.warning("%s available again", self.what)
+
+
+_announcing: dict[str, _Outage] = {}  # by Redis URL
+
+
 async def announce(*topics: str | uuid.UUID, redis_url: str | None = None) -> None:
     """Notify this process's subscribers and, through Redis, every other process's."""
     for topic in topics:
         publish(topic)
     if not redis_url:
         return
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(redis_url)
+    outage = _announcing.setdefault(redis_url, _Outage("document notifications to Redis"))
+    if outage.skip():
+        return  # during an outage, one try per ANNOUNCE_RETRY_SECONDS, not a timeout per job
+    client = _client(redis_url)
     try:
         for topic in topics:
             await client.publish(CHANNEL, str(topic))
-    except Exception:  # subscribers still re-read on their timer
-        logger.warning("could not announce %s through Redis", topics, exc_info=True)
+    except Exception as exc:  # subscribers still re-read on their timer
+        outage.failed(exc)
+    else:
+        outage.succeeded()
     finally:
         await client.aclose()
 
 
 async def relay(redis_url: str) -> None:
-    """Turn the channel's messages into local notifications until cancelled (reconnecting)."""
-    from redis.asyncio import Redis
+    """Turn the channel's messages into local notifications until cancelled.
 
+    Survives Redis outages: it reconnects with a growing pause (up to `MAX_RETRY_SECONDS`) and
+    logs once per outage; meanwhile subscribers re-read on their timer.
+    """
+    outage = _Outage("document notifications from Redis")
+    pause = RETRY_SECONDS
     while True:
-        client = Redis.from_url(redis_url)
+        client = _client(redis_url)
         try:
             async with client.pubsub() as pubsub:
                 await pubsub.subscribe(CHANNEL)
+                outage.succeeded()
+                pause = RETRY_SECONDS
                 async for message in pubsub.listen():
                     if message.get("type") == "message":
                         _relay_one(message.get("data"))
         except asyncio.CancelledError:
             raise
-        except Exception:
-            logger.warning("document notifications from Redis interrupted", exc_info=True)
+        except Exception as exc:
+            outage.failed(exc)
         finally:
             await client.aclose()
-        await asyncio.sleep(RETRY_SECONDS)
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, MAX_RETRY_SECONDS)
 
 
 def _relay_one(data: object) -> None:

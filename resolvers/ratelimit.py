@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from loaders.policy import Viewer
     from models.settings import Settings
+
+logger = logging.getLogger("talentgraph.ratelimit")
 
 
 @dataclass(frozen=True)
@@ -47,15 +50,82 @@ class MemoryRateLimiter:
         return None
 
 
+@dataclass
+class FallbackStats:
+    """How the Redis rate limiter fared, for metrics (`fallback_stats()`), per process."""
+
+    outages: int = 0  # times Redis became unreachable (one warning each)
+    fallback_hits: int = 0  # hits counted in this process's memory instead of Redis
+    degraded: bool = False  # counting in memory right now
+
+
+_STATS = FallbackStats()
+
+
+def fallback_stats() -> FallbackStats:
+    """A copy of this process's fallback counters (the metrics endpoint reads them)."""
+    return replace(_STATS)
+
+
 class RedisRateLimiter:
-    """Shared by every API process: INCR on a key per window, expiring with it."""
+    """Shared by every API process: INCR on a key per window, expiring with it.
+
+    A Redis outage must not take the API down with it: while Redis cannot be reached, hits are
+    counted per process (`MemoryRateLimiter`; N processes then allow up to N times the limit),
+    one warning is logged per outage, and Redis is tried again every `RETRY_SECONDS`. Stale
+    pooled connections after Redis comes back are retried once on a new connection and checked
+    with a PING when idle for `HEALTH_CHECK_SECONDS`, so they cost no failed request either.
+    """
+
+    TIMEOUT_SECONDS = 0.5  # a request waits at most about this long for a Redis that is gone
+    RETRY_SECONDS = 5.0
+    HEALTH_CHECK_SECONDS = 30
 
     def __init__(self, url: str) -> None:
         from redis.asyncio import Redis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
 
-        self._redis: Any = Redis.from_url(url)
+        self._redis: Any = Redis.from_url(
+            url,
+            socket_connect_timeout=self.TIMEOUT_SECONDS,
+            socket_timeout=self.TIMEOUT_SECONDS,
+            health_check_interval=self.HEALTH_CHECK_SECONDS,
+            retry=Retry(NoBackoff(), retries=1),
+        )
+        self._fallback = MemoryRateLimiter()
+        self._retry_at = 0.0  # monotonic time before which Redis is not tried
+        self._degraded = False
 
     async def hit(self, key: str, limit: Limit) -> float | None:
+        from redis.exceptions import RedisError
+
+        if time.monotonic() < self._retry_at:
+            return await self._count_locally(key, limit)
+        try:
+            wait = await self._hit_redis(key, limit)
+        except (RedisError, OSError) as exc:
+            self._retry_at = time.monotonic() + self.RETRY_SECONDS
+            if not self._degraded:
+                self._degraded = _STATS.degraded = True
+                _STATS.outages += 1
+                logger.warning(
+                    "Redis unreachable (%s: %s); rate limits are counted per process until "
+                    "it is back",
+                    type(exc).__name__,
+                    exc,
+                )
+            return await self._count_locally(key, limit)
+        if self._degraded:
+            self._degraded = _STATS.degraded = False
+            logger.warning("Redis reachable again; rate limits are shared again")
+        return wait
+
+    async def _count_locally(self, key: str, limit: Limit) -> float | None:
+        _STATS.fallback_hits += 1
+        return await self._fallback.hit(key, limit)
+
+    async def _hit_redis(self, key: str, limit: Limit) -> float | None:
         now = time.time()
         window = int(now // limit.window_seconds)
         name = f"talentgraph:rl:{key}:{window}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import sys
 
 import dramatiq
 from dramatiq import Broker, Worker
@@ -19,7 +20,7 @@ from dramatiq.brokers.stub import StubBroker
 
 from models.settings import Settings
 from tasks import broker as _broker  # noqa: F401 - sets the global broker before any actor
-from tasks import runtime
+from tasks import jobmetrics, runtime, shutdown
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +35,9 @@ EMBEDDED_THREADS = 2
 # How long idle worker and consumer threads wait before looking again; it also bounds how long
 # stopping the worker takes when it is idle.
 EMBEDDED_TIMEOUT_MS = 250
-# How long shutdown waits for running jobs. A job cut short is still pending in the database
-# and runs again after the restart.
+# How long shutdown waits for worker threads once running jobs finished or were handed back
+# (`tasks.shutdown` bounds those). A job cut short is still pending in the database and runs
+# again after the restart.
 EMBEDDED_STOP_TIMEOUT_MS = 30_000
 
 
@@ -52,6 +54,7 @@ def start_worker(
 
     `queues` limits it to those queues (default: every queue declared on `broker`).
     """
+    shutdown.install(broker)
     worker = Worker(broker, queues=queues, worker_threads=threads, worker_timeout=timeout_ms)
     worker.start()
     return worker
@@ -92,3 +95,8 @@ async def stop_embedded(worker: Worker | None) -> None:
 
 
 load_actors()
+# `dramatiq tasks.worker` builds its Worker itself: the stop handling must be on the broker first
+shutdown.install(dramatiq.get_broker())
+if getattr(sys.modules.get("__main__"), "__package__", None) == "dramatiq":
+    # a worker process of dramatiq's CLI: job metrics, and the API's log format
+    jobmetrics.observe_worker(dramatiq.get_broker(), runtime.get_settings())

@@ -3,8 +3,9 @@
 The `parse_document` actor calls `process_document`; tests call it directly. State lives in the
 row: a message for a finished document does nothing, a PARSING document whose worker died is
 picked up again, and each delivery counts an attempt, so a file that keeps killing its worker
-ends FAILED after `MAX_ATTEMPTS` instead of being retried forever. Finishing is conditional on
-the row still being PARSING, so two deliveries racing each other apply the profile once.
+ends FAILED after `MAX_ATTEMPTS` instead of being retried forever; a parse that a stopping
+worker cut off and handed back is not an attempt. Finishing is conditional on the row still
+being PARSING, so two deliveries racing each other apply the profile once.
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ async def process_document(
     try:
         outcome = await _parse(storage, document, limits or Limits())
         finished = await _finish(factory, document, outcome, request_id)
+    except asyncio.CancelledError:
+        await _hand_back(factory, document)
+        raise
     except Exception:
         if document.attempts < MAX_ATTEMPTS:
             raise
@@ -104,6 +108,26 @@ async def _claim(factory: SessionFactory, document_id: uuid.UUID) -> Document | 
         await session.commit()
         await session.refresh(document)
     return document
+
+
+async def _hand_back(factory: SessionFactory, document: Document) -> None:
+    """A parse cut off from outside (a stopping worker hands its job back) is not an attempt:
+    the document is PENDING again for the next delivery, unless that one already took it."""
+    async with factory() as session:
+        await session.exec(
+            update(Document)
+            .where(
+                col(Document.id) == document.id,
+                col(Document.status) == DocumentStatus.PARSING,
+                col(Document.attempts) == document.attempts,
+            )
+            .values(
+                status=DocumentStatus.PENDING,
+                attempts=col(Document.attempts) - 1,
+                updated_at=utcnow(),
+            )
+        )
+        await session.commit()
 
 
 async def _parse(storage: Storage, document: Document, limits: Limits) -> ParseOutcome:
