@@ -8,6 +8,7 @@ from models.evaluation import Evaluation
 from models.imports import IdempotencyKey, ImportBatch, ImportRow
 from models.job import Job, JobSkill
 from models.organization import Organization, RefreshToken, User
+from models.outbox import OutboxMessage
 from models.skill import Skill
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Job",
     "JobSkill",
     "Organization",
+    "OutboxMessage",
     "RefreshToken",
     "Skill",
     "User",

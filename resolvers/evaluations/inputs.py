@@ -16,6 +16,12 @@ from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.candidate import Candidate, CandidateSkill, Certification, Education, WorkExperience
+from models.document import Document
+from models.enums import DocumentStatus
+from models.job import Job, JobSkill
+from models.skill import Skill
 from tasks.evaluation import (
     CertificationInput,
     EducationInput,
@@ -28,12 +34,6 @@ from tasks.evaluation import (
     job_from_prompt,
     job_input,
 )
-
-from models.candidate import Candidate, CandidateSkill, Certification, Education, WorkExperience
-from models.document import Document
-from models.enums import DocumentStatus
-from models.job import Job, JobSkill
-from models.skill import Skill
 
 MAX_CV_LINES = 400  # a CV's text beyond this adds nothing a screen would read
 

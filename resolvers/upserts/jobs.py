@@ -21,11 +21,13 @@ from models.db import SessionFactory
 from models.enums import ErrorPolicy, ImportMode, ImportStatus, Role, UpsertOutcome
 from models.imports import ImportBatch
 from models.organization import User
+from resolvers import outbox
 from resolvers.context import Context
 from resolvers.errors import NotFoundError
 from resolvers.upserts import store
 from resolvers.upserts.batches import BATCHES, new_batch, run_chunk
 from resolvers.upserts.engine import IMPORT_ROWS, Options, RowResult, stored_results
+from resolvers.upserts.idempotency import Hold
 from resolvers.upserts.plan import RowPlan, Scope, dedupe
 from resolvers.upserts.revert import revert_batch
 from resolvers.upserts.specs import KINDS, Kind, clean_item, issue
@@ -45,11 +47,15 @@ async def queue_import(
     *,
     filename: str | None = None,
     row_errors: dict[int, list[dict[str, str]]] | None = None,
+    hold: Hold | None = None,
 ) -> ImportBatch:
-    """Store the items and queue the job (the message is sent after the commit)."""
+    """Store the items and the job's message in one transaction (with the idempotency key
+    when `hold` is given), then send the message; a broker outage only delays the job."""
     row_errors = row_errors or {}
     batch = new_batch(kind, scope, options, len(payloads), ImportMode.ASYNC, filename=filename)
     async with factory() as session:
+        if hold is not None:
+            await hold(await session.connection(), batch.id)
         session.add(batch)
         session.add(
             AuditLog(
@@ -85,9 +91,10 @@ async def queue_import(
         if failed:
             batch.failed_count = failed
             batch.processed = failed
+        message = outbox.stage(session, RUN_IMPORT, str(batch.id))
         await session.commit()
         await session.refresh(batch)
-    await enqueue(batch.id)
+    await outbox.relay_after_commit(factory, [message])
     return batch
 
 
