@@ -92,6 +92,14 @@ async def relay(
     return len(sent)
 
 
+async def submit(factory: SessionFactory, route: Route, *args: str) -> None:
+    """Store one message on its own (a re-send of an existing job) and send it."""
+    async with factory() as session:
+        message = stage(session, route, *args)
+        await session.commit()
+    await relay_after_commit(factory, [message])
+
+
 async def relay_after_commit(factory: SessionFactory, ids: Sequence[uuid.UUID]) -> None:
     """Send the messages a submit just committed; never fails the submit (the sweeper sends
     what the broker did not take)."""
