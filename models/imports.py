@@ -50,6 +50,7 @@ class ImportBatch(SQLModel, table=True):
     # set by the running job after every chunk; an unfinished job whose heartbeat is old has
     # lost its worker, and the sweeper sends it again
     heartbeat_at: datetime | None = None
+    runner: uuid.UUID | None = None  # the run that holds the job; chunks of any other run abort
 
 
 class ImportRow(SQLModel, table=True):

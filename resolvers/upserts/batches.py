@@ -17,7 +17,7 @@ from models.base import new_id, utcnow
 from models.db import SessionFactory
 from models.enums import ImportMode, ImportStatus
 from models.imports import ImportBatch
-from resolvers.upserts import store
+from resolvers.upserts import leases, store
 from resolvers.upserts.engine import (
     IMPORT_ROWS,
     Options,
@@ -175,6 +175,7 @@ async def _record(
             )
         )
     else:
+        await leases.beat(conn, batch_id, batch.runner)  # the run still holds the job
         positions = [r.index for r in rows]
         for start in range(0, len(positions), 900):
             part = positions[start : start + 900]
