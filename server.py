@@ -42,6 +42,8 @@ from resolvers.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from resolvers.upserts.jobs import requeue_unfinished
 from schema.api import build_schema
 from schema.view import GRAPHIQL_ASSETS_PATH, REQUEST_ID, TalentgraphGraphQL
+from tasks import runtime
+from tasks import sweeper as sweeping
 from tasks.broker import current_request_id
 from tasks.worker import start_embedded, stop_embedded
 
@@ -139,6 +141,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await requeue_unfinished(session_factory, restart.before)
             await requeue_documents(session_factory, restart.before)
             await requeue_evaluations(session_factory, restart.before)
+        # the embedded worker's jobs are swept here; scale-out workers sweep themselves
+        sweeper = sweeping.start(session_factory) if app.state.worker is not None else None
         # other processes' document changes, for this process's subscriptions
         relay = (
             asyncio.create_task(events.relay(settings.redis_url)) if (settings.redis_url) else None
@@ -151,6 +155,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     relay.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await relay
+                await sweeping.stop(sweeper)
                 await stop_embedded(app.state.worker)
                 app.state.worker = None
             finally:
@@ -451,6 +456,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     worker.add_argument("--processes", type=int, help="worker processes (default: one per CPU)")
     worker.add_argument("--threads", type=int, help="threads per worker process (default 8)")
+    commands.add_parser(
+        "sweeper",
+        help="re-send stuck jobs and unsent messages every 2 s (workers on Redis or RabbitMQ "
+        "already do this; one process leads on PostgreSQL)",
+    )
     parse_cv = commands.add_parser(
         "parse-cv", help="extract a CV's profile from a PDF (sandboxed) and print it as JSON"
     )
@@ -485,6 +495,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Created {args.role} {args.email} ({user_id})")
     elif command == "worker":
         return run_workers(settings, args.processes, args.threads)
+    elif command == "sweeper":
+        runtime.configure(settings)
+        asyncio.run(sweeping.main())
     else:
         if settings.is_sqlite:
             prepare_embedded(settings)
