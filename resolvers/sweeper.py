@@ -16,7 +16,7 @@ import logging
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select, update
@@ -73,11 +73,13 @@ def _count(kind: str, n: int) -> None:
 async def sweep(factory: SessionFactory, now: datetime | None = None) -> dict[str, int]:
     """Re-send stuck jobs of every kind, then relay unsent outbox rows; returns the counts."""
     now = now or utcnow()
-    found = {
-        "import": await _imports(factory, now),
-        "document": await _documents(factory, now),
-        "evaluation": await _evaluations(factory, now),
-    }
+    found: dict[str, int] = {}
+    for kind, resend in RESENDERS.items():
+        async with factory() as session:
+            ids, messages = await resend(session, stuck(kind, now), now)
+            await session.commit()
+        await outbox.relay_after_commit(factory, messages)
+        found[kind] = len(ids)
     found["outbox"] = await _relay(factory, now)
     async with factory() as session:
         conn = await session.connection()
@@ -88,80 +90,103 @@ async def sweep(factory: SessionFactory, now: datetime | None = None) -> dict[st
     return found
 
 
-async def _imports(factory: SessionFactory, now: datetime) -> int:
-    """Running jobs whose heartbeat went silent, and queued jobs waiting too long."""
-    t = BATCHES
-    stuck = or_(
-        and_(
-            t.c.status == ImportStatus.RUNNING,
-            or_(t.c.heartbeat_at.is_(None), t.c.heartbeat_at < leases.stale_before(now)),
-        ),
-        and_(
-            t.c.status == ImportStatus.QUEUED,
-            func.coalesce(t.c.heartbeat_at, t.c.created_at) < now - QUEUED_STALE,
-        ),
-    )
-    async with factory() as session:
-        conn = await session.connection()
-        ids = [
-            row[0]
-            for row in await conn.execute(
-                select(t.c.id).where(t.c.mode == ImportMode.ASYNC, stuck).limit(LIMIT)
-            )
-        ]
-        if not ids:
-            return 0
-        # back to QUEUED: the next run claims it at once, and a stalled run that wakes up
-        # finds it no longer holds the job
-        await conn.execute(
-            update(t)
-            .where(t.c.id.in_(ids), stuck)
-            .values(status=ImportStatus.QUEUED, runner=None, heartbeat_at=now)
+def stuck(kind: str, now: datetime) -> ColumnElement[bool]:
+    """Which jobs of `kind` count as stuck at `now` (see the module docstring for the bounds)."""
+    if kind == "import":
+        t = BATCHES
+        return and_(
+            t.c.mode == ImportMode.ASYNC,
+            or_(
+                and_(
+                    t.c.status == ImportStatus.RUNNING,
+                    or_(t.c.heartbeat_at.is_(None), t.c.heartbeat_at < leases.stale_before(now)),
+                ),
+                and_(
+                    t.c.status == ImportStatus.QUEUED,
+                    func.coalesce(t.c.heartbeat_at, t.c.created_at) < now - QUEUED_STALE,
+                ),
+            ),
         )
-        messages = [outbox.stage(session, RUN_IMPORT, str(i)) for i in ids]
-        await session.commit()
-    await outbox.relay_after_commit(factory, messages)
-    return len(ids)
-
-
-async def _documents(factory: SessionFactory, now: datetime) -> int:
-    t = DOCUMENTS
-    stuck = or_(
-        and_(t.c.status == DocumentStatus.PENDING, t.c.updated_at < now - QUEUED_STALE),
-        and_(t.c.status == DocumentStatus.PARSING, t.c.updated_at < now - PARSE_STALE),
-    )
-    async with factory() as session:
-        ids = await _touch(session, t, stuck, now)
-        messages = [outbox.stage(session, PARSE_DOCUMENT, str(i)) for i in ids]
-        await session.commit()
-    await outbox.relay_after_commit(factory, messages)
-    return len(ids)
-
-
-async def _evaluations(factory: SessionFactory, now: datetime) -> int:
+    if kind == "document":
+        t = DOCUMENTS
+        return or_(
+            and_(t.c.status == DocumentStatus.PENDING, t.c.updated_at < now - QUEUED_STALE),
+            and_(t.c.status == DocumentStatus.PARSING, t.c.updated_at < now - PARSE_STALE),
+        )
     t = EVALUATIONS
-    stuck = or_(
+    return or_(
         and_(t.c.status == EvaluationStatus.PENDING, t.c.updated_at < now - QUEUED_STALE),
         and_(t.c.status == EvaluationStatus.RUNNING, t.c.updated_at < now - EVALUATION_STALE),
     )
-    async with factory() as session:
-        ids = await _touch(session, t, stuck, now)
-        conn = await session.connection()
-        rows = list(await conn.execute(select(t.c.id, t.c.requested_engine).where(t.c.id.in_(ids))))
-        messages = []
-        for engine in engines.ENGINES:
-            messages += engines.stage(session, [i for i, e in rows if e == engine], engine)
-        await session.commit()
-    await outbox.relay_after_commit(factory, messages)
-    return len(ids)
+
+
+def unfinished(kind: str) -> ColumnElement[bool]:
+    """Jobs of `kind` whose state says they still have to run (an admin may re-send them)."""
+    if kind == "import":
+        return and_(
+            BATCHES.c.mode == ImportMode.ASYNC,
+            BATCHES.c.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING]),
+        )
+    if kind == "document":
+        return and_(DOCUMENTS.c.status.in_([DocumentStatus.PENDING, DocumentStatus.PARSING]))
+    return and_(EVALUATIONS.c.status.in_([EvaluationStatus.PENDING, EvaluationStatus.RUNNING]))
+
+
+Resent = tuple[list[uuid.UUID], list[uuid.UUID]]  # the jobs, and their outbox messages
+
+
+async def resend_imports(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime
+) -> Resent:
+    """Back to QUEUED with a new message: the next run claims the job at once, and a stalled
+    run that wakes up finds it no longer holds the job."""
+    t = BATCHES
+    conn = await session.connection()
+    ids = [r[0] for r in await conn.execute(select(t.c.id).where(where).limit(LIMIT))]
+    if ids:
+        await conn.execute(
+            update(t)
+            .where(t.c.id.in_(ids), where)
+            .values(status=ImportStatus.QUEUED, runner=None, heartbeat_at=now)
+        )
+    return ids, [outbox.stage(session, RUN_IMPORT, str(i)) for i in ids]
+
+
+async def resend_documents(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime
+) -> Resent:
+    ids = await _touch(session, DOCUMENTS, where, now)
+    return ids, [outbox.stage(session, PARSE_DOCUMENT, str(i)) for i in ids]
+
+
+async def resend_evaluations(
+    session: AsyncSession, where: ColumnElement[bool], now: datetime
+) -> Resent:
+    t = EVALUATIONS
+    ids = await _touch(session, t, where, now)
+    conn = await session.connection()
+    rows = list(await conn.execute(select(t.c.id, t.c.requested_engine).where(t.c.id.in_(ids))))
+    messages = []
+    for engine in engines.ENGINES:
+        messages += engines.stage(session, [i for i, e in rows if e == engine], engine)
+    return ids, messages
+
+
+RESENDERS: dict[str, Callable[[AsyncSession, ColumnElement[bool], datetime], Awaitable[Resent]]]
+RESENDERS = {
+    "import": resend_imports,
+    "document": resend_documents,
+    "evaluation": resend_evaluations,
+}
+TABLES = {"import": BATCHES, "document": DOCUMENTS, "evaluation": EVALUATIONS}
 
 
 async def _touch(
-    session: AsyncSession, t: Table, stuck: ColumnElement[bool], now: datetime
+    session: AsyncSession, t: Table, where: ColumnElement[bool], now: datetime
 ) -> list[uuid.UUID]:
-    """The stuck rows' ids, with `updated_at` moved to now so the next re-send waits again."""
+    """The matching rows' ids, with `updated_at` moved to now so the next re-send waits again."""
     conn = await session.connection()
-    ids = [r[0] for r in await conn.execute(select(t.c.id).where(stuck).limit(LIMIT))]
+    ids = [r[0] for r in await conn.execute(select(t.c.id).where(where).limit(LIMIT))]
     if ids:
         await conn.execute(update(t).where(t.c.id.in_(ids)).values(updated_at=now))
     return ids
