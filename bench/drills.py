@@ -11,7 +11,7 @@ progressing again and until it completed:
   api-kill          SIGKILL to the API while it stores the call; the client retries the key
   broker-down       the API cannot reach the broker at submit; a worker on the broker runs
 
-    .venv/bin/python bench/drills.py --database-url postgresql://postgres@127.0.0.1:5432/tg_scratch \
+    .venv/bin/python bench/drills.py --database-url postgresql://127.0.0.1/tg_scratch \
         --redis redis://127.0.0.1:6379/9 --rabbitmq amqp://guest:guest@127.0.0.1:5672/
 
 The database's public schema is dropped and migrated again first: use a scratch database. The
