@@ -114,16 +114,17 @@ class Drill:
     async def state(self, prefix: str) -> dict[str, Any]:
         conn = await asyncpg.connect(self.db)
         try:
-            found = await conn.fetchrow(
-                "SELECT count(*) AS rows, count(*) - count(DISTINCT first_name) AS duplicates "
-                "FROM candidates WHERE external_id LIKE $1",
-                f"{prefix}-%",
-            )
+            # the job first: once it reads COMPLETED, every row it wrote is counted
             job = await conn.fetchrow(
                 "SELECT status, processed, count(*) OVER () AS jobs FROM import_batches b "
                 "JOIN import_rows r ON r.batch_id = b.id AND r.position = 0 "
                 "WHERE r.payload->>'external_id' = $1",
                 f"{prefix}-0",
+            )
+            found = await conn.fetchrow(
+                "SELECT count(*) AS rows, count(*) - count(DISTINCT first_name) AS duplicates "
+                "FROM candidates WHERE external_id LIKE $1",
+                f"{prefix}-%",
             )
         finally:
             await conn.close()
