@@ -71,12 +71,14 @@ def item(n: int) -> dict[str, Any]:
 
 
 async def submit(client: Any, token: str, broker: Broker) -> str:
+    """Submit the import through `broker` (closed afterwards)."""
     old = use_broker(broker)
     try:
         variables = {"input": {"items": [item(n) for n in range(ITEMS)], "idempotencyKey": "k"}}
         queued = await gql(client, UPSERT, variables, token)
     finally:
         use_broker(old)
+        broker.close()
     body = queued.data["upsertCandidates"]
     assert body["__typename"] == "ImportQueued", queued.body
     job_id: str = body["importJob"]["id"]
