@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     from schema.readiness import dependencies
     from schema.view import GRAPHIQL_ASSETS_PATH, TalentgraphGraphQL
     from tasks import jobmetrics
+    from tasks import sweeper as sweeping
     from tasks.worker import start_embedded, stop_embedded
 
     settings = settings or Settings.from_env()
@@ -135,6 +136,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await requeue_documents(session_factory, restart.before)
             await requeue_evaluations(session_factory, restart.before)
             await requeue_notifications(session_factory, restart.before)
+        # the embedded worker's jobs are swept here; scale-out workers sweep themselves
+        sweeper = sweeping.start(session_factory) if app.state.worker is not None else None
         # other processes' document changes, for this process's subscriptions
         relay = (
             asyncio.create_task(events.relay(settings.redis_url)) if (settings.redis_url) else None
@@ -155,6 +158,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         task.cancel()
                         with contextlib.suppress(asyncio.CancelledError):
                             await task
+                await sweeping.stop(sweeper)
                 await stop_embedded(app.state.worker)
                 app.state.worker = None
             finally:
@@ -539,6 +543,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="create due reminders and re-send stale emails every minute (one process wins "
         "a PostgreSQL advisory lock per round; the embedded server runs it itself)",
     )
+    commands.add_parser(
+        "sweeper",
+        help="re-send stuck jobs and unsent messages every 2 s (workers on Redis or RabbitMQ "
+        "already do this; one process leads on PostgreSQL)",
+    )
     parse_cv = commands.add_parser(
         "parse-cv", help="extract a CV's profile from a PDF (sandboxed) and print it as JSON"
     )
@@ -582,6 +591,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 2
         asyncio.run(run_scheduler(settings))
+    elif command == "sweeper":
+        from tasks import runtime
+        from tasks import sweeper as sweeping
+
+        runtime.configure(settings)
+        asyncio.run(sweeping.main())
     else:
         prepare_metrics_dir(settings)
         if settings.is_sqlite:

@@ -15,6 +15,7 @@ from models.notification import (
     Reminder,
 )
 from models.organization import Organization, RefreshToken, User
+from models.outbox import OutboxMessage
 from models.skill import Skill
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "NotificationDelivery",
     "NotificationPreference",
     "Organization",
+    "OutboxMessage",
     "RefreshToken",
     "Reminder",
     "Scorecard",

@@ -47,6 +47,10 @@ class ImportBatch(SQLModel, table=True):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     reverted_at: datetime | None = None
+    # set by the running job after every chunk; an unfinished job whose heartbeat is old has
+    # lost its worker, and the sweeper sends it again
+    heartbeat_at: datetime | None = None
+    runner: uuid.UUID | None = None  # the run that holds the job; chunks of any other run abort
 
 
 class ImportRow(SQLModel, table=True):

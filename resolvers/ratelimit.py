@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from models import metrics
+
 if TYPE_CHECKING:
     from loaders.policy import Viewer
     from models.settings import Settings
@@ -123,6 +125,7 @@ class RedisRateLimiter:
 
     async def _count_locally(self, key: str, limit: Limit) -> float | None:
         _STATS.fallback_hits += 1
+        metrics.record_rate_limit_fallback()
         return await self._fallback.hit(key, limit)
 
     async def _hit_redis(self, key: str, limit: Limit) -> float | None:

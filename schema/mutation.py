@@ -11,6 +11,7 @@ from resolvers.auth import IssuedTokens
 from resolvers.context import Context
 from resolvers.errors import InvalidCredentialsError
 from schema.mutations.applications import ApplicationMutations
+from schema.mutations.background import BackgroundMutations
 from schema.mutations.candidates import CandidateMutations
 from schema.mutations.documents import DocumentMutations
 from schema.mutations.evaluations import EvaluationMutations
@@ -109,6 +110,7 @@ class Mutation(
     EvaluationMutations,
     InterviewMutations,
     NotificationMutations,
+    BackgroundMutations,
 ):
     @strawberry.mutation(description="Sign in with email and password.")
     async def login(

@@ -13,12 +13,14 @@ the state of a job lives in its database row, which outlives the broker.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 from contextvars import ContextVar
 from typing import Any
 
 import dramatiq
-from dramatiq import Broker, Message
+from dramatiq import Broker, Message, Worker
+from dramatiq.asyncio import get_event_loop_thread
 from dramatiq.broker import MessageProxy
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.brokers.redis import RedisBroker
@@ -34,12 +36,13 @@ from tasks.runtime import DisposeEngines
 # maintenance", which runs on `maintenance_chance` of every million broker commands and only
 # once the dead worker's last heartbeat is `heartbeat_timeout` old. With dramatiq's defaults
 # (1 000 per million, 60 s) an idle replacement worker, issuing ~2 commands/s, took over
-# 19 minutes to requeue; with 10% and 30 s it requeued everything within about a minute, well
-# inside our 2 minute recovery goal. A live worker heartbeats on every poll (its delay-queue
-# consumer polls at least once per `worker_timeout`, 1 s), even while every thread is busy, so
-# 30 s cannot mistake a busy worker for a dead one. Maintenance itself is a few cheap commands.
-REDIS_MAINTENANCE_CHANCE = 100_000
-REDIS_HEARTBEAT_TIMEOUT_MS = 30_000
+# 19 minutes to requeue, and 35-42 s with 10% and 30 s. A live worker heartbeats on every poll
+# (its consumers poll at least once per `worker_timeout`, 1 s), even while every thread is busy,
+# so 10 s is still ten missed polls; at 25% an idle worker runs maintenance about every second.
+# Maintenance itself is a few cheap commands. A dead worker's messages so come back within
+# about 12 s; the sweeper (`tasks.sweeper`) re-sends whatever a broker lost for good.
+REDIS_MAINTENANCE_CHANCE = 250_000
+REDIS_HEARTBEAT_TIMEOUT_MS = 10_000
 
 # The request that caused a message: copied into the message on enqueue and restored around its
 # processing, so worker logs and job rows can name the API request they came from.
@@ -60,6 +63,30 @@ class RequestIdMiddleware(Middleware):
         current_request_id.set(message.options.get("request_id"))
 
 
+class RunSweeper(Middleware):
+    """Run the sweeper (`tasks.sweeper`) on a worker process's event loop while it works.
+
+    Only shared brokers get it: the embedded worker's server runs the sweeper itself. It is
+    imported when the worker boots, not here: the sweeper sends through the outbox, which
+    needs this module, so importing it at the top would be circular.
+    """
+
+    def __init__(self) -> None:
+        self.future: concurrent.futures.Future[None] | None = None
+
+    def after_worker_boot(self, broker: Broker, worker: Worker) -> None:
+        from tasks.sweeper import in_worker
+
+        thread = get_event_loop_thread()
+        if thread is not None:
+            self.future = asyncio.run_coroutine_threadsafe(in_worker(), thread.loop)
+
+    def before_worker_shutdown(self, broker: Broker, worker: Worker) -> None:
+        future, self.future = self.future, None
+        if future is not None:
+            future.cancel()
+
+
 def make_broker(url: str) -> Broker:
     """A new broker for `url` with our middleware; it does not touch the global broker."""
     broker: Broker
@@ -77,6 +104,8 @@ def make_broker(url: str) -> Broker:
     broker.add_middleware(AsyncIO())
     broker.add_middleware(RequestIdMiddleware())
     broker.add_middleware(DisposeEngines())  # after AsyncIO, see its docstring
+    if not isinstance(broker, StubBroker):
+        broker.add_middleware(RunSweeper())
     return broker
 
 

@@ -34,6 +34,7 @@ from models.enums import ApplyMode, DocumentStatus
 from models.job import Job
 from models.settings import Settings
 from models.storage import Storage, new_key, open_storage
+from resolvers import outbox
 from resolvers.audit import record
 from resolvers.candidate_writes import writable_candidate
 from resolvers.context import Context
@@ -216,7 +217,7 @@ async def _upload(
         if existing is not None:
             await _audit_duplicate(ctx, existing)
             if _stalled(existing):
-                await _send(existing.id)
+                await outbox.submit(ctx.session_factory, PARSE_DOCUMENT, str(existing.id))
             return Uploaded(existing, duplicate=True)
         page_count = await _vet(received, limits_of(ctx.settings))
         document = Document(
@@ -261,6 +262,7 @@ async def _insert(ctx: Context, storage: Storage, document: Document) -> Uploade
         async with ctx.session_factory() as session:
             session.add(document)
             record(session, ctx, "document.upload", "Document", document.id, details)
+            message = outbox.stage(session, PARSE_DOCUMENT, str(document.id))
             await session.commit()
     except IntegrityError:
         # a concurrent upload of the same bytes for this candidate won the unique index
@@ -273,7 +275,7 @@ async def _insert(ctx: Context, storage: Storage, document: Document) -> Uploade
     except BaseException:
         await storage.delete(document.storage_key)
         raise
-    await _send(document.id)
+    await outbox.relay_after_commit(ctx.session_factory, [message])
     return Uploaded(document, duplicate=False)
 
 
@@ -285,18 +287,6 @@ def _stalled(document: Document) -> bool:
     return document.status is DocumentStatus.PENDING and utcnow() - document.updated_at > (
         STALLED_AFTER
     )
-
-
-async def _send(document_id: uuid.UUID) -> None:
-    """Queue the parse; a broker outage leaves the upload stored and PENDING, not failed.
-
-    The document is committed by then, so the upload succeeded; uploading the same file again
-    once it has stalled sends the parse again (as does a restart of the embedded server).
-    """
-    try:
-        await enqueue(document_id)
-    except Exception:
-        logger.exception("could not queue the parse of document %s; it stays PENDING", document_id)
 
 
 async def _audit_duplicate(ctx: Context, existing: Document) -> None:

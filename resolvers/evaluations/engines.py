@@ -15,8 +15,10 @@ from datetime import date
 from typing import Any
 
 import httpx2
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.settings import Settings
+from resolvers import outbox
 from resolvers.errors import EngineUnavailableError, ValidationFailedError
 from tasks.broker import send
 from tasks.evaluation import (
@@ -156,18 +158,31 @@ async def evaluate(
 GROUP = {RULES: 50, LLM: 1}  # evaluations per message: rules are cheap, LLM calls are not
 
 
+def groups(evaluation_ids: list[Any], engine: str = RULES) -> list[list[str]]:
+    """The ids as the messages carry them: grouped so a job's applicants cost a few messages."""
+    size = GROUP.get(engine, 1)
+    ids = [str(i) for i in evaluation_ids]
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def stage(session: AsyncSession, evaluation_ids: list[Any], engine: str = RULES) -> list[Any]:
+    """Add the `run_evaluation` messages to the transaction that writes the evaluations;
+    returns the outbox ids to relay after the commit."""
+    return [
+        outbox.stage(session, RUN_EVALUATION, *group) for group in groups(evaluation_ids, engine)
+    ]
+
+
 async def enqueue(evaluation_ids: list[Any], engine: str = RULES) -> None:
     """Send `run_evaluation` messages for the ids (after the rows are committed), grouped so a
     job's applicants cost a few messages and statements; one thread hop for all of them, since
     Redis and RabbitMQ enqueue over the network."""
     if not evaluation_ids:
         return
-    size = GROUP.get(engine, 1)
-    groups = [evaluation_ids[i : i + size] for i in range(0, len(evaluation_ids), size)]
+    messages = groups(evaluation_ids, engine)
 
     def send_all() -> None:
-        for group in groups:
-            ids = [str(i) for i in group]
+        for ids in messages:
             send(RUN_EVALUATION.actor, *ids, queue_name=RUN_EVALUATION.queue)
 
     await asyncio.to_thread(send_all)

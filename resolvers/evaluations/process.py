@@ -12,12 +12,13 @@ claim, so two racing deliveries store one result. A result is stored whole or no
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import and_, or_, update
 from sqlmodel import col
 
 from models.application import Application
@@ -40,6 +41,9 @@ UNFINISHED = (EvaluationStatus.PENDING, EvaluationStatus.RUNNING)
 TERMINAL = (EvaluationStatus.COMPLETED, EvaluationStatus.FAILED)
 MAX_REASON = 500
 GIVEN_UP = f"the evaluation did not complete after {MAX_ATTEMPTS} attempts"
+# a RUNNING evaluation claimed longer ago than this lost its worker (the actor's time limit is
+# 3 minutes); a younger one is still being worked on, so a duplicate message leaves it alone
+STALE_CLAIM = timedelta(minutes=4)
 
 
 class Unfinished(Exception):
@@ -78,7 +82,11 @@ async def process_evaluations(
     await _announce([*claimed, *given_up], settings)
     if not claimed:
         return
-    outcomes = await _run(factory, settings, claimed, today or utcnow().date())
+    try:
+        outcomes = await _run(factory, settings, claimed, today or utcnow().date())
+    except asyncio.CancelledError:  # a stopping worker hands the job back: not an attempt
+        await _hand_back(factory, claimed, claim)
+        raise
     retry = [row for row in claimed if outcomes.get(row.id) is None and row.attempts < MAX_ATTEMPTS]
     for row in claimed:
         if outcomes.get(row.id) is None and row not in retry:
@@ -94,9 +102,20 @@ async def process_evaluations(
 async def _claim(
     factory: SessionFactory, ids: Sequence[uuid.UUID]
 ) -> tuple[list[Evaluation], list[Evaluation], datetime]:
-    """Mark unfinished rows RUNNING and count the attempt; rows whose attempts ran out (their
-    workers kept dying) are marked FAILED. Returns both, and the claim's time stamp."""
+    """Mark PENDING rows (and RUNNING ones whose worker is gone, `STALE_CLAIM`) RUNNING and
+    count the attempt; rows whose attempts ran out (their workers kept dying) are marked FAILED.
+    Returns both, and the claim's time stamp."""
     now = utcnow()
+    claimable = or_(
+        col(Evaluation.status) == EvaluationStatus.PENDING,
+        and_(
+            col(Evaluation.status) == EvaluationStatus.RUNNING,
+            or_(
+                col(Evaluation.started_at).is_(None),
+                col(Evaluation.started_at) < now - STALE_CLAIM,
+            ),
+        ),
+    )
     async with factory() as session:
         given_up = list(
             (
@@ -104,7 +123,7 @@ async def _claim(
                     update(Evaluation)
                     .where(
                         col(Evaluation.id).in_(ids),
-                        col(Evaluation.status).in_(UNFINISHED),
+                        claimable,
                         col(Evaluation.attempts) >= MAX_ATTEMPTS,
                     )
                     .values(
@@ -123,7 +142,7 @@ async def _claim(
                     update(Evaluation)
                     .where(
                         col(Evaluation.id).in_(ids),
-                        col(Evaluation.status).in_(UNFINISHED),
+                        claimable,
                         col(Evaluation.attempts) < MAX_ATTEMPTS,
                     )
                     .values(
@@ -170,6 +189,26 @@ async def _run(
             logger.info("evaluation %s: engine unavailable (%s)", row.id, exc.reason)
             outcomes[row.id] = None
     return outcomes
+
+
+async def _hand_back(factory: SessionFactory, rows: list[Evaluation], claim: datetime) -> None:
+    """PENDING again, the attempt not counted, unless another delivery claimed them since."""
+    async with factory() as session:
+        await session.exec(
+            update(Evaluation)
+            .where(
+                col(Evaluation.id).in_([row.id for row in rows]),
+                col(Evaluation.status) == EvaluationStatus.RUNNING,
+                col(Evaluation.started_at) == claim,
+            )
+            .values(
+                status=EvaluationStatus.PENDING,
+                attempts=col(Evaluation.attempts) - 1,
+                started_at=None,
+                updated_at=utcnow(),
+            )
+        )
+        await session.commit()
 
 
 def _values(outcome: EvaluationResult | str) -> dict[str, object]:

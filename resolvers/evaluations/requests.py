@@ -36,6 +36,7 @@ from models.document import Document
 from models.enums import ApplicationStage, DocumentStatus, EvaluationStatus, Role
 from models.evaluation import Evaluation
 from models.job import Job
+from resolvers import outbox
 from resolvers.audit import record
 from resolvers.context import Context
 from resolvers.errors import (
@@ -277,8 +278,9 @@ async def request_evaluation(ctx: Context, wanted: EvaluationWanted) -> tuple[Ev
                 "engine": engine,
             },
         )
+        messages = engines.stage(session, [row.id])
         await session.commit()
-    await engines.enqueue([row.id])
+    await outbox.relay_after_commit(ctx.session_factory, messages)
     return row, False
 
 
@@ -387,8 +389,9 @@ async def evaluate_applicants(
             job.id,
             {"batchId": str(batch_id), "queued": len(rows), "engine": engine},
         )
+        messages = engines.stage(session, [row.id for row in rows], engine)
         await session.commit()
-    await engines.enqueue([row.id for row in rows], engine)
+    await outbox.relay_after_commit(ctx.session_factory, messages)
     return Batch(
         id=batch_id,
         job_id=job_id,
@@ -446,8 +449,9 @@ async def rerun_evaluation(ctx: Context, evaluation_id: uuid.UUID | None) -> Eva
         )
         session.add(row)
         record(session, ctx, "evaluation.rerun", "Evaluation", row.id, {"rerunOf": str(old.id)})
+        messages = engines.stage(session, [row.id])
         await session.commit()
-    await engines.enqueue([row.id])
+    await outbox.relay_after_commit(ctx.session_factory, messages)
     return row
 
 

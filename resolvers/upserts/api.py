@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from resolvers.context import Context
 from resolvers.errors import (
     AuthenticationRequiredError,
     ForbiddenError,
+    IdempotencyInProgressError,
     NotFoundError,
     ValidationFailedError,
 )
@@ -105,39 +107,61 @@ async def upsert(
     check_request(ctx, len(payloads), idempotency_key, options.dry_run)
     if idempotency_key is None or options.dry_run:
         return await _run(ctx, kind, scope, payloads, options)
-    owner = f"org:{scope.organization_id}" if not scope.is_admin else f"user:{scope.actor_id}"
     operation = f"upsert.{kind.name.value.lower()}"
-    digest = idempotency.request_hash(
-        operation,
-        {
-            "organization": str(scope.organization_id),
-            "policy": options.error_policy.value,
-            "collections": options.collection_mode.value,
-            "items": payloads,
-        },
+    body = {
+        "organization": str(scope.organization_id),
+        "policy": options.error_policy.value,
+        "collections": options.collection_mode.value,
+        "items": payloads,
+    }
+    key = idempotency.Key(
+        owner_of(scope), idempotency_key, operation, idempotency.request_hash(operation, body)
     )
-    claim = await idempotency.claim(ctx.session_factory, owner, idempotency_key, operation, digest)
-    if claim.replay_batch_id is not None:
-        return await replay(ctx, claim.replay_batch_id)
-    try:
-        outcome = await _run(ctx, kind, scope, payloads, options)
-    except BaseException:
-        await idempotency.release(ctx.session_factory, claim.id)
-        raise
-    batch_id = outcome.batch.id if isinstance(outcome, Queued) else outcome.batch_id
-    await idempotency.complete(ctx.session_factory, claim.id, batch_id)
-    return outcome
+    return await once(ctx, key, lambda hold: _run(ctx, kind, scope, payloads, options, hold))
+
+
+def owner_of(scope: Scope) -> str:
+    """Whose idempotency keys a call uses: its organization's, or an admin's own."""
+    return f"org:{scope.organization_id}" if not scope.is_admin else f"user:{scope.actor_id}"
+
+
+async def once(
+    ctx: Context,
+    key: idempotency.Key,
+    work: Callable[[idempotency.Hold], Awaitable[BatchOutcome | Queued]],
+) -> BatchOutcome | Queued:
+    """Run `work` once per key: replay the answer of a committed call with the key, else run it
+    holding the key in the batch's transaction (a concurrent call waits, then replays)."""
+    for _ in range(3):
+        batch_id = await idempotency.answered(ctx.session_factory, key)
+        if batch_id is not None:
+            return await replay(ctx, batch_id)
+        try:
+            return await work(idempotency.holder(key))
+        except idempotency.KeyTaken:
+            continue  # the concurrent call committed first: its answer is replayed next
+    raise IdempotencyInProgressError(
+        "A request with this idempotencyKey is still running; retry later",
+        field="input.idempotencyKey",
+    )
 
 
 async def _run(
-    ctx: Context, kind: Kind, scope: Scope, payloads: list[dict[str, Any]], options: Options
+    ctx: Context,
+    kind: Kind,
+    scope: Scope,
+    payloads: list[dict[str, Any]],
+    options: Options,
+    hold: idempotency.Hold | None = None,
 ) -> BatchOutcome | Queued:
     if len(payloads) > MAX_SYNC_ITEMS and not options.dry_run:
         from resolvers.upserts.jobs import queue_import
 
-        return Queued(await queue_import(ctx.session_factory, kind, scope, options, payloads))
+        return Queued(
+            await queue_import(ctx.session_factory, kind, scope, options, payloads, hold=hold)
+        )
     items = list(enumerate(payloads))
-    return await run_chunk(ctx.session_factory, kind, scope, options, items)
+    return await run_chunk(ctx.session_factory, kind, scope, options, items, hold=hold)
 
 
 async def replay(ctx: Context, batch_id: uuid.UUID) -> BatchOutcome | Queued:

@@ -17,7 +17,7 @@ from models.base import new_id, utcnow
 from models.db import SessionFactory
 from models.enums import ImportMode, ImportStatus
 from models.imports import ImportBatch
-from resolvers.upserts import store
+from resolvers.upserts import leases, store
 from resolvers.upserts.engine import (
     IMPORT_ROWS,
     Options,
@@ -28,6 +28,7 @@ from resolvers.upserts.engine import (
     results,
     write_plans,
 )
+from resolvers.upserts.idempotency import Hold
 from resolvers.upserts.plan import Scope
 from resolvers.upserts.specs import Kind
 
@@ -92,14 +93,16 @@ async def _attempt(
     scope: Scope,
     options: Options,
     items: list[tuple[int, dict[str, Any]]],
-    *,
     isolated: bool,
     batch: ImportBatch | None,
     payloads: dict[int, Any],
+    hold: Hold | None,
 ) -> BatchOutcome:
     batch_id = batch.id if batch is not None else new_id()
     async with factory() as session:
         conn = await session.connection()
+        if hold is not None and not options.dry_run:
+            await hold(conn, batch_id)
         plans = await plan_rows(conn, kind, scope, options, items)
         if options.dry_run:
             await session.rollback()
@@ -172,6 +175,7 @@ async def _record(
             )
         )
     else:
+        await leases.beat(conn, batch_id, batch.runner)  # the run still holds the job
         positions = [r.index for r in rows]
         for start in range(0, len(positions), 900):
             part = positions[start : start + 900]
@@ -203,22 +207,22 @@ async def run_chunk(
     *,
     batch: ImportBatch | None = None,
     payloads: dict[int, Any] | None = None,
+    hold: Hold | None = None,
 ) -> BatchOutcome:
     """Plan and write `items`; retried row by row when the set-based write hits a constraint.
 
-    Without `batch` this is a synchronous call that records its own complete batch.
+    Without `batch` this is a synchronous call that records its own complete batch. `hold`
+    stores the call's idempotency key in every transaction that commits the batch.
     """
     payloads = payloads or {}
     try:
-        outcome = await _attempt(
-            factory, kind, scope, options, items, isolated=False, batch=batch, payloads=payloads
-        )
+        outcome = await _attempt(factory, kind, scope, options, items, False, batch, payloads, hold)
     except store.REFUSED:
-        outcome = await _attempt(
-            factory, kind, scope, options, items, isolated=True, batch=batch, payloads=payloads
-        )
+        outcome = await _attempt(factory, kind, scope, options, items, True, batch, payloads, hold)
     if outcome.rejected and not options.dry_run:
         async with factory() as session:
+            if hold is not None:
+                await hold(await session.connection(), outcome.batch_id)
             await _record(
                 session,
                 kind,

@@ -12,7 +12,7 @@ from resolvers.context import Context
 from resolvers.csv_import import CsvFileError, parse_candidates_csv
 from resolvers.errors import AuthenticationRequiredError, InvalidStateError, ValidationFailedError
 from resolvers.upserts import idempotency
-from resolvers.upserts.api import Queued, check_request, replay, scope_of
+from resolvers.upserts.api import Queued, check_request, once, owner_of, scope_of
 from resolvers.upserts.engine import Options
 from resolvers.upserts.jobs import queue_import, visible_batch
 from resolvers.upserts.revert import Reverted, revert_batch
@@ -55,8 +55,8 @@ async def import_csv(
             errors[index] = [issue(p, c, f"line {row.line}: {m}") for p, c, m in row.errors]
     filename = (getattr(file, "filename", None) or "upload.csv")[:255]
 
-    async def queue() -> ImportBatch:
-        return await queue_import(
+    async def queue(hold: idempotency.Hold | None = None) -> Queued:
+        batch = await queue_import(
             ctx.session_factory,
             CANDIDATES,
             scope,
@@ -64,29 +64,20 @@ async def import_csv(
             payloads,
             filename=filename,
             row_errors=errors,
+            hold=hold,
         )
+        return Queued(batch)
 
     if idempotency_key is None:
-        return await queue()
-    owner = f"org:{scope.organization_id}" if not scope.is_admin else f"user:{scope.actor_id}"
+        return (await queue()).batch
     digest = idempotency.request_hash(
         "import.csv",
         {"org": str(scope.organization_id), "options": str(options), "sha": _sha(data)},
     )
-    claim = await idempotency.claim(
-        ctx.session_factory, owner, idempotency_key, "import.csv", digest
-    )
-    if claim.replay_batch_id is not None:
-        replayed = await replay(ctx, claim.replay_batch_id)
-        assert isinstance(replayed, Queued)
-        return replayed.batch
-    try:
-        batch = await queue()
-    except BaseException:
-        await idempotency.release(ctx.session_factory, claim.id)
-        raise
-    await idempotency.complete(ctx.session_factory, claim.id, batch.id)
-    return batch
+    key = idempotency.Key(owner_of(scope), idempotency_key, "import.csv", digest)
+    queued = await once(ctx, key, queue)
+    assert isinstance(queued, Queued)  # an import's key always names an import job
+    return queued.batch
 
 
 def _sha(data: bytes) -> str:

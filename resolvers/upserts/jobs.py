@@ -7,6 +7,7 @@ resumes at its first unprocessed row (redelivery and restarts cause no duplicate
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections.abc import Sequence
@@ -21,11 +22,14 @@ from models.db import SessionFactory
 from models.enums import ErrorPolicy, ImportMode, ImportStatus, Role, UpsertOutcome
 from models.imports import ImportBatch
 from models.organization import User
+from resolvers import outbox
 from resolvers.context import Context
 from resolvers.errors import NotFoundError
-from resolvers.upserts import store
+from resolvers.notifications import hooks
+from resolvers.upserts import leases, store
 from resolvers.upserts.batches import BATCHES, new_batch, run_chunk
 from resolvers.upserts.engine import IMPORT_ROWS, Options, RowResult, stored_results
+from resolvers.upserts.idempotency import Hold
 from resolvers.upserts.plan import RowPlan, Scope, dedupe
 from resolvers.upserts.revert import revert_batch
 from resolvers.upserts.specs import KINDS, Kind, clean_item, issue
@@ -45,11 +49,15 @@ async def queue_import(
     *,
     filename: str | None = None,
     row_errors: dict[int, list[dict[str, str]]] | None = None,
+    hold: Hold | None = None,
 ) -> ImportBatch:
-    """Store the items and queue the job (the message is sent after the commit)."""
+    """Store the items and the job's message in one transaction (with the idempotency key
+    when `hold` is given), then send the message; a broker outage only delays the job."""
     row_errors = row_errors or {}
     batch = new_batch(kind, scope, options, len(payloads), ImportMode.ASYNC, filename=filename)
     async with factory() as session:
+        if hold is not None:
+            await hold(await session.connection(), batch.id)
         session.add(batch)
         session.add(
             AuditLog(
@@ -85,9 +93,10 @@ async def queue_import(
         if failed:
             batch.failed_count = failed
             batch.processed = failed
+        message = outbox.stage(session, RUN_IMPORT, str(batch.id))
         await session.commit()
         await session.refresh(batch)
-    await enqueue(batch.id)
+    await outbox.relay_after_commit(factory, [message])
     return batch
 
 
@@ -117,7 +126,9 @@ async def _pending(factory: SessionFactory, batch_id: uuid.UUID, limit: int) -> 
         return list(result)
 
 
-async def _mark_batch_duplicates(factory: SessionFactory, kind: Kind, batch: ImportBatch) -> None:
+async def _mark_batch_duplicates(
+    factory: SessionFactory, kind: Kind, batch: ImportBatch, runner: uuid.UUID
+) -> None:
     """Before any write: an item repeating an earlier item's match key fails (whole job)."""
     seen: dict[Any, int] = {}
     duplicates: list[tuple[int, dict[str, str]]] = []
@@ -139,6 +150,7 @@ async def _mark_batch_duplicates(factory: SessionFactory, kind: Kind, batch: Imp
             )
         if not chunk:
             break
+        await leases.beat_now(factory, batch.id, runner)
         after = chunk[-1].position
         plans = [
             RowPlan(clean_item(kind, position, payload or {}, drop_bad=True))
@@ -175,11 +187,13 @@ async def _set_status(factory: SessionFactory, batch_id: uuid.UUID, **values: An
     async with factory() as session:
         conn = await session.connection()
         await conn.execute(update(BATCHES).where(BATCHES.c.id == batch_id).values(**values))
+        await hooks.import_status(session, batch_id, values.get("status"))  # a final one: tell
         await session.commit()
 
 
 async def run_import(factory: SessionFactory, batch_id: uuid.UUID) -> None:
-    """The import actor's work; safe to run again for the same job (it resumes)."""
+    """The import actor's work; safe to run again for the same job (it resumes), and a run
+    that finds the job held by a live run does nothing."""
     async with factory() as session:
         batch = await session.get(ImportBatch, batch_id)
     if batch is None or batch.status in (
@@ -188,14 +202,33 @@ async def run_import(factory: SessionFactory, batch_id: uuid.UUID) -> None:
         ImportStatus.REVERTED,
     ):
         return
+    first_run = batch.started_at is None
+    runner = await leases.claim(factory, batch_id)
+    if runner is None:
+        return
+    batch.runner = runner
+    try:
+        await _run(factory, batch, runner, first_run)
+    except leases.LeaseLost:
+        logger.warning("import job %s was taken over by another run; this run stops", batch_id)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await leases.release(factory, batch_id, runner)
+        raise
+
+
+async def _run(
+    factory: SessionFactory, batch: ImportBatch, runner: uuid.UUID, first_run: bool
+) -> None:
+    batch_id = batch.id
     kind = KINDS[batch.kind]
     scope = await _scope(factory, batch)
     options = Options(batch.error_policy, batch.collection_mode, dry_run=False)
-    if batch.status is ImportStatus.QUEUED:
-        await _set_status(factory, batch_id, status=ImportStatus.RUNNING, started_at=utcnow())
-        await _mark_batch_duplicates(factory, kind, batch)
+    if first_run:
+        await _set_status(factory, batch_id, started_at=utcnow())
+        await _mark_batch_duplicates(factory, kind, batch, runner)
     if options.error_policy is ErrorPolicy.REJECT_EVERYTHING and not await _all_valid(
-        factory, kind, scope, options, batch
+        factory, kind, scope, options, batch, runner
     ):
         await _reject(factory, batch_id)
         return
@@ -221,7 +254,12 @@ async def run_import(factory: SessionFactory, batch_id: uuid.UUID) -> None:
 
 
 async def _all_valid(
-    factory: SessionFactory, kind: Kind, scope: Scope, options: Options, batch: ImportBatch
+    factory: SessionFactory,
+    kind: Kind,
+    scope: Scope,
+    options: Options,
+    batch: ImportBatch,
+    runner: uuid.UUID,
 ) -> bool:
     """REJECT_EVERYTHING: plan every chunk without writing; any failing item rejects the job."""
     async with factory() as session:
@@ -253,6 +291,7 @@ async def _all_valid(
             )
         if not chunk:
             return True
+        await leases.beat_now(factory, batch.id, runner)
         after = chunk[-1].position
         outcome = await run_chunk(
             factory, kind, scope, dry, [(p, payload or {}) for p, payload in chunk]
@@ -320,6 +359,7 @@ async def _reject(factory: SessionFactory, batch_id: uuid.UUID) -> None:
                 finished_at=utcnow(),
             )
         )
+        await hooks.import_status(session, batch_id, ImportStatus.FAILED)
         await session.commit()
 
 

@@ -37,7 +37,16 @@ def _pg_value(value: Any, column: str) -> Any:
 
 
 async def _driver(conn: AsyncConnection) -> Any:
+    """asyncpg's connection, inside the session's transaction.
+
+    SQLAlchemy begins its transaction lazily, on its own first statement; a batch whose planning
+    ran none (items without any match key) would otherwise COPY into the ON COMMIT DELETE ROWS
+    stage table in autocommit, which empties it at once and silently writes nothing.
+    """
     raw = await conn.get_raw_connection()
+    adapted: Any = raw.dbapi_connection  # SQLAlchemy's asyncpg adapter
+    if adapted._transaction is None:
+        await adapted._start_transaction()
     return raw.driver_connection
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import dramatiq
 import pytest
+from sqlalchemy import update
 from sqlmodel import col, select
 
 import tasks.evaluations  # noqa: F401 - declares the actor
@@ -18,6 +19,7 @@ from models.evaluation import Evaluation
 from models.job import Job
 from resolvers.evaluations.process import (
     MAX_ATTEMPTS,
+    STALE_CLAIM,
     _claim,
     _finish,
     _run,
@@ -161,10 +163,28 @@ async def test_a_group_stores_each_evaluation_once_whatever_state_it_is_in(db, s
     assert audited == [str(fresh.id)]
 
 
+async def test_a_duplicate_message_leaves_a_running_evaluation_alone(db, settings):
+    # given: claimed by one delivery just now
+    row = await pending(db)
+    await _claim(db, [row.id])
+    # when: a duplicate message (a sweeper re-send, an admin retry) arrives meanwhile
+    claimed, _, _ = await _claim(db, [row.id])
+    # then
+    assert claimed == []
+    assert (await stored(db, Evaluation, row.id)).attempts == 1
+
+
 async def test_a_result_is_not_stored_over_a_newer_claim(db, settings):
-    # given: claimed by this delivery, then re-claimed by another one (a redelivery)
+    # given: claimed by this delivery; the claim goes stale and another delivery re-claims it
     row = await pending(db)
     claimed, _, claim = await _claim(db, [row.id])
+    async with db() as session:
+        await session.exec(
+            update(Evaluation)
+            .where(col(Evaluation.id) == row.id)
+            .values(started_at=claim - STALE_CLAIM - timedelta(seconds=1))
+        )
+        await session.commit()
     await _claim(db, [row.id])
     outcomes = await _run(db, settings, claimed, date(2026, 11, 1))
     # when
@@ -173,3 +193,35 @@ async def test_a_result_is_not_stored_over_a_newer_claim(db, settings):
     assert stored_rows == []
     after = await stored(db, Evaluation, row.id)
     assert (after.status, after.attempts, after.score) == (EvaluationStatus.RUNNING, 2, None)
+
+
+async def test_an_evaluation_cut_off_by_a_stopping_worker_is_handed_back(db, settings):
+    # given: an LLM evaluation whose provider is still thinking when the worker stops (the
+    # stopping worker cancels the job's coroutine)
+    import asyncio
+    import dataclasses
+
+    from tests.llm_server import LLMServer, Step
+
+    server = LLMServer()
+    await server.start()
+    server.play(Step("slow", delay=30))
+    configured = dataclasses.replace(
+        settings, llm_base_url=server.url, llm_model="m", llm_timeout=60.0
+    )
+    row = await pending(db, requested_engine="llm")
+    task = asyncio.create_task(process_evaluations(db, configured, [row.id]))
+    try:
+        for _ in range(200):  # until the request reached the provider
+            if server.requests:
+                break
+            await asyncio.sleep(0.05)
+        # when
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    finally:
+        await server.stop()
+    # then: PENDING again, the attempt not counted
+    back = await stored(db, Evaluation, row.id)
+    assert (back.status, back.attempts, back.started_at) == (EvaluationStatus.PENDING, 0, None)

@@ -93,6 +93,8 @@ async def test_large_batch_becomes_an_import_job_and_can_be_reverted(
     assert page["rows"][0]["index"] == 1100
     assert page["rows"][0]["errors"] == [{"path": "email", "code": "DUPLICATE_IN_BATCH"}]
     assert await candidates(db) == 1199
+    told = await gql(client, "{ notifications { edges { node { event } } } }", {}, token)
+    assert [e["node"]["event"] for e in told.data["notifications"]["edges"]] == ["IMPORT_FINISHED"]
     # when: the whole batch is reverted
     reverted = (await gql(client, REVERT, {"id": job["id"]}, token)).data["revertImport"]
     # then
@@ -244,3 +246,17 @@ async def test_a_restart_sends_again_only_jobs_queued_before_it(
     # then: a job newer than the cut-off is left to the process that queued it
     assert (older, sent) == (0, 1)
     assert done["counts"]["created"] == 1001
+
+
+async def test_an_import_of_candidates_without_any_match_key_writes_every_one(
+    client: Any, db: Any, settings: Any, worker: Any
+) -> None:
+    # given: 1,001 items with no id, externalId, email or phone (planning reads nothing)
+    _, token = await partner(db, settings)
+    items = [{"firstName": f"Nameless{n}", "lastName": "Person"} for n in range(1001)]
+    # when
+    queued = await gql(client, UPSERT, batch(items), token)
+    done = await finished(client, token, queued.data["upsertCandidates"]["importJob"]["id"])
+    # then
+    assert done["counts"] == {"created": 1001, "updated": 0, "unchanged": 0, "failed": 0}
+    assert await candidates(db) == 1001

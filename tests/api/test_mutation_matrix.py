@@ -216,6 +216,15 @@ OTHER_MUTATIONS: dict[str, tuple[str, Vars, str, dict[str, str]]] = {
             zip(ROLES, (UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND))
         ),
     ),
+    "retryBackgroundJob": (
+        "kind: IMPORT, id: $id",
+        lambda w, role: {"id": str(uuid.uuid4())},
+        "$id: ID!",
+        # admins only; an admin's unknown job is missing (tests/api/test_sweeper.py)
+        dict(
+            zip(ROLES, (UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN))
+        ),
+    ),
     "acceptProfileSuggestion": (
         "documentId: $id",
         lambda w, role: {"id": str(uuid.uuid4())},

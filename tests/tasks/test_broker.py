@@ -30,6 +30,7 @@ from models.settings import Settings
 from tasks import runtime
 from tasks.broker import (
     RequestIdMiddleware,
+    RunSweeper,
     current_request_id,
     make_broker,
     send,
@@ -165,9 +166,10 @@ def test_make_broker_picks_the_broker_for_each_url_scheme():
         assert AsyncIO in middleware
         assert RequestIdMiddleware in middleware
         assert Results not in middleware
+        assert (RunSweeper in middleware) is not isinstance(broker, StubBroker)
     redis, rabbit = brokers[redis_url], brokers[amqp_url]
     assert isinstance(redis, RedisBroker) and isinstance(rabbit, RabbitmqBroker)
-    assert (redis.maintenance_chance, redis.heartbeat_timeout) == (100_000, 30_000)
+    assert (redis.maintenance_chance, redis.heartbeat_timeout) == (250_000, 10_000)
     assert rabbit.confirm_delivery is True
     assert dramatiq.get_broker() not in brokers.values()
 
