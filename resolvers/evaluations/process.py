@@ -96,6 +96,8 @@ async def process_evaluations(
     )
     await _announce(finished, settings)
     if retry:
+        # PENDING again (the attempt counts), so the retried message can claim them
+        await _hand_back(factory, retry, claim, counted=True)
         raise Unfinished(f"{len(retry)} evaluation(s) could not run; retrying")
 
 
@@ -191,8 +193,11 @@ async def _run(
     return outcomes
 
 
-async def _hand_back(factory: SessionFactory, rows: list[Evaluation], claim: datetime) -> None:
-    """PENDING again, the attempt not counted, unless another delivery claimed them since."""
+async def _hand_back(
+    factory: SessionFactory, rows: list[Evaluation], claim: datetime, *, counted: bool = False
+) -> None:
+    """PENDING again, unless another delivery claimed them since; the attempt is taken back
+    unless `counted` (the engine ran and failed, rather than the worker stopping)."""
     async with factory() as session:
         await session.exec(
             update(Evaluation)
@@ -203,7 +208,7 @@ async def _hand_back(factory: SessionFactory, rows: list[Evaluation], claim: dat
             )
             .values(
                 status=EvaluationStatus.PENDING,
-                attempts=col(Evaluation.attempts) - 1,
+                attempts=col(Evaluation.attempts) - (0 if counted else 1),
                 started_at=None,
                 updated_at=utcnow(),
             )

@@ -136,10 +136,11 @@ async def test_the_breaker_opens_after_failures_and_requests_fail_fast(db, setti
     assert 0 < refused.get("retryAfterSeconds", 60) <= 60
     assert calls >= 2
     row = await stored(db, Evaluation, first["evaluation"]["id"])
-    assert row.status is EvaluationStatus.RUNNING  # retried by the broker, never half-stored
+    assert row.status is EvaluationStatus.PENDING  # retried by the broker, never half-stored
+    assert row.attempts == 2
     assert row.score is None
     assert metrics["llmCircuit"] == "OPEN"
-    assert metrics["outcomes"] == [{"engine": "llm", "status": "RUNNING", "count": 1}]
+    assert metrics["outcomes"] == [{"engine": "llm", "status": "PENDING", "count": 1}]
     assert hidden is None
 
 
