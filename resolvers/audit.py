@@ -17,6 +17,29 @@ from resolvers.context import Context
 from resolvers.pages import OrderDirection, Page, fetch_page
 
 
+def entry(
+    action: str,
+    entity_type: str,
+    entity_id: Any,
+    details: dict[str, Any] | None = None,
+    *,
+    actor_id: uuid.UUID | None,
+    request_id: str | None = None,
+    client_ip: str | None = None,
+) -> AuditLog:
+    """The one way an audit row is made: by a mutation (`record`) or by a background job for
+    the user whose request caused it. `details` must never hold secrets or contact data."""
+    return AuditLog(
+        actor_id=actor_id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=None if entity_id is None else str(entity_id),
+        request_id=request_id or None,
+        client_ip=client_ip,
+        details=details or {},
+    )
+
+
 def record(
     session: AsyncSession,
     ctx: Context,
@@ -27,19 +50,16 @@ def record(
     *,
     actor_id: uuid.UUID | None = None,
 ) -> None:
-    """Add an audit row to the mutation's session; it commits or rolls back with the change.
-
-    `details` must never hold secrets (passwords, tokens) or contact data.
-    """
+    """Add an audit row to the mutation's session; it commits or rolls back with the change."""
     session.add(
-        AuditLog(
+        entry(
+            action,
+            entity_type,
+            entity_id,
+            details,
             actor_id=actor_id or ctx.viewer.user_id,
-            action=action,
-            entity_type=entity_type,
-            entity_id=None if entity_id is None else str(entity_id),
-            request_id=ctx.request_id or None,
+            request_id=ctx.request_id,
             client_ip=ctx.client_ip,
-            details=details or {},
         )
     )
 

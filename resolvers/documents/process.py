@@ -21,14 +21,13 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from models import metrics
-from models.audit import AuditLog
 from models.base import utcnow
 from models.candidate import Candidate
 from models.db import SessionFactory
 from models.document import Document
 from models.enums import DocumentStatus
 from models.storage import Storage
-from resolvers import events
+from resolvers import audit, events
 from resolvers.documents.apply import choose, load_current, write
 from resolvers.errors import ConflictError
 from tasks.cv import Limits, ParseOutcome, parse_pdf_async
@@ -203,17 +202,17 @@ async def _store(
             await session.rollback()
             return False
         session.add(
-            AuditLog(
-                actor_id=document.uploaded_by_id,
-                action="document.parse",
-                entity_type="Document",
-                entity_id=str(document.id),
-                request_id=request_id,
-                details={
+            audit.entry(
+                "document.parse",
+                "Document",
+                document.id,
+                {
                     "status": values["status"].value,
                     "candidateId": str(document.candidate_id),
                     "appliedFields": applied,
                 },
+                actor_id=document.uploaded_by_id,
+                request_id=request_id,
             )
         )
         await session.commit()

@@ -22,13 +22,12 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import col
 
 from models.application import Application
-from models.audit import AuditLog
 from models.base import utcnow
 from models.db import SessionFactory
 from models.enums import EvaluationStatus
 from models.evaluation import Evaluation
 from models.settings import Settings
-from resolvers import events
+from resolvers import audit, events
 from resolvers.evaluations import engines
 from resolvers.evaluations.inputs import load_jobs, load_subjects, prompt_input
 from resolvers.notifications import hooks
@@ -276,16 +275,16 @@ async def _finish(
                     .values(score=outcome.score)
                 )
             session.add(
-                AuditLog(
-                    actor_id=row.requested_by_id,
-                    action="evaluation.complete",
-                    entity_type="Evaluation",
-                    entity_id=str(row.id),
-                    request_id=request_id,
-                    details={
+                audit.entry(
+                    "evaluation.complete",
+                    "Evaluation",
+                    row.id,
+                    {
                         "status": str(values["status"]),
                         "engine": values.get("engine", row.requested_engine),
                     },
+                    actor_id=row.requested_by_id,
+                    request_id=request_id,
                 )
             )
         await hooks.evaluations_finished(session, stored, redis_url)

@@ -17,6 +17,7 @@ from models.base import new_id, utcnow
 from models.db import SessionFactory
 from models.enums import ImportMode, ImportStatus
 from models.imports import ImportBatch
+from resolvers import audit
 from resolvers.upserts import leases, store
 from resolvers.upserts.engine import (
     IMPORT_ROWS,
@@ -76,14 +77,14 @@ def new_batch(
 
 
 def audit_row(kind: Kind, scope: Scope, batch_id: uuid.UUID, details: dict[str, Any]) -> AuditLog:
-    return AuditLog(
+    return audit.entry(
+        f"{kind.entity.lower()}.upsert",
+        "ImportBatch",
+        batch_id,
+        details,
         actor_id=scope.actor_id,
-        action=f"{kind.entity.lower()}.upsert",
-        entity_type="ImportBatch",
-        entity_id=str(batch_id),
         request_id=scope.request_id,
         client_ip=scope.client_ip,
-        details=details,
     )
 
 

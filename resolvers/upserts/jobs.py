@@ -16,13 +16,12 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from models.audit import AuditLog
 from models.base import utcnow
 from models.db import SessionFactory
 from models.enums import ErrorPolicy, ImportMode, ImportStatus, Role, UpsertOutcome
 from models.imports import ImportBatch
 from models.organization import User
-from resolvers import outbox
+from resolvers import audit, outbox
 from resolvers.context import Context
 from resolvers.errors import NotFoundError
 from resolvers.notifications import hooks
@@ -60,14 +59,14 @@ async def queue_import(
             await hold(await session.connection(), batch.id)
         session.add(batch)
         session.add(
-            AuditLog(
+            audit.entry(
+                f"{kind.entity.lower()}.import",
+                "ImportBatch",
+                batch.id,
+                {"items": len(payloads), "filename": filename},
                 actor_id=scope.actor_id,
-                action=f"{kind.entity.lower()}.import",
-                entity_type="ImportBatch",
-                entity_id=str(batch.id),
                 request_id=scope.request_id,
                 client_ip=scope.client_ip,
-                details={"items": len(payloads), "filename": filename},
             )
         )
         await session.flush()

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import DateTime, delete, func, select, update
 
 from models.application import Application
-from models.audit import AuditLog
 from models.base import utcnow
 from models.db import SessionFactory
 from models.enums import ImportStatus, UpsertOutcome
+from resolvers import audit
 from resolvers.upserts.batches import BATCHES
 from resolvers.upserts.engine import IMPORT_ROWS
 from resolvers.upserts.specs import KINDS, Kind
@@ -133,17 +133,13 @@ async def revert_batch(
             values["status"] = ImportStatus.REVERTED
         await conn.execute(update(BATCHES).where(BATCHES.c.id == batch_id).values(**values))
         session.add(
-            AuditLog(
+            audit.entry(
+                f"{kind.entity.lower()}.import.revert",
+                "ImportBatch",
+                batch_id,
+                {"reverted": result.reverted, "skipped": len(result.skipped), "reason": reason},
                 actor_id=actor_id,
-                action=f"{kind.entity.lower()}.import.revert",
-                entity_type="ImportBatch",
-                entity_id=str(batch_id),
                 request_id=request_id,
-                details={
-                    "reverted": result.reverted,
-                    "skipped": len(result.skipped),
-                    "reason": reason,
-                },
             )
         )
         await session.commit()
