@@ -1,4 +1,4 @@
-"""Reading applications, evaluations and documents by id and as lists."""
+"""Reading applications and evaluations by id and as lists.
 
 from __future__ import annotations
 
@@ -14,12 +14,10 @@ from loaders.pagination import OrderColumn, PageArgs
 from loaders.policy import (
     application_clause,
     can_view_application,
-    can_view_document,
     can_view_evaluation,
 )
 from loaders.registry import LoaderSet
 from models.application import Application
-from models.document import Document
 from models.enums import ApplicationStage
 from models.evaluation import Evaluation
 from resolvers.context import Context
@@ -94,26 +92,3 @@ async def get_evaluation(
 ) -> Evaluation | None:
     row = await loaders.evaluation.load(evaluation_id)
     return row if row is not None and can_view_evaluation(ctx.viewer, row) else None
-
-
-async def visible_documents(
-    ctx: Context, loaders: LoaderSet, rows: list[Document]
-) -> list[Document]:
-    """Filter documents by policy; relationship checks for all rows go in one batch."""
-    loader = loaders.related_candidate
-    related: list[bool] = [False] * len(rows)
-    if loader is not None and rows:
-        related = await loader.load_many([row.candidate_id for row in rows])
-    return [
-        row
-        for row, rel in zip(rows, related, strict=True)
-        if can_view_document(ctx.viewer, row, rel)
-    ]
-
-
-async def get_document(ctx: Context, loaders: LoaderSet, document_id: uuid.UUID) -> Document | None:
-    row = await loaders.document.load(document_id)
-    if row is None:
-        return None
-    visible = await visible_documents(ctx, loaders, [row])
-    return visible[0] if visible else None

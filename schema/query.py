@@ -11,6 +11,7 @@ from models.enums import ApplyMode, EvaluationStatus
 from resolvers import applications, audit, candidates, jobs, skills
 from resolvers import interviews as interview_resolvers
 from resolvers.context import Context
+from resolvers.documents import access as document_access
 from resolvers.evaluations import metrics as evaluation_metrics
 from resolvers.evaluations import reads as evaluation_reads
 from resolvers.pages import MAX_SEARCH_LENGTH, bounded_text
@@ -263,7 +264,7 @@ class Query(NotificationQueries):
     async def document(self, info: Info, id: IdArg) -> DocumentType | None:
         key = lookup_id(id)
         row = (
-            await applications.get_document(info.context, info.context.loaders_at(info), key)
+            await document_access.get_document(info.context, info.context.loaders_at(info), key)
             if key
             else None
         )

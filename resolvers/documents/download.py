@@ -17,9 +17,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from models.storage import open_storage
-from resolvers.applications import get_document
 from resolvers.audit import record
 from resolvers.context import Context
+from resolvers.documents.access import get_document
 from resolvers.routes import error_response, signed_in_context
 
 logger = logging.getLogger("talentgraph.documents")

@@ -14,11 +14,11 @@ from loaders.registry import LoaderSet
 from models.candidate import Candidate
 from models.document import Document
 from models.enums import DocumentStatus
-from resolvers.applications import get_document
 from resolvers.audit import record
 from resolvers.candidate_writes import require_viewer, writable_candidate
 from resolvers.candidates import can_see_contact_details
 from resolvers.context import Context
+from resolvers.documents.access import get_document
 from resolvers.documents.apply import load_current, write
 from resolvers.documents.proposals import Change, Current, diff, proposals
 from resolvers.errors import ConflictError, InvalidStateError, NotFoundError, ValidationFailedError

@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator
 from loaders.registry import LoaderSet
 from models.document import Document
 from resolvers import events
-from resolvers.applications import get_document
 from resolvers.context import Context
+from resolvers.documents.access import get_document
 from resolvers.documents.process import TERMINAL
 from resolvers.errors import AuthenticationRequiredError, NotFoundError
 

@@ -13,8 +13,8 @@ from loaders.policy import can_view_evaluation, hires_for
 from models.application import Application, ApplicationEvent
 from models.enums import ApplicationStage, EvaluationStatus
 from models.evaluation import Evaluation
-from resolvers.applications import get_document
 from resolvers.context import Context
+from resolvers.documents.access import get_document
 from resolvers.interviews import can_view_interview, is_panel_side
 from schema.prefetch import each, resolved
 from schema.types.candidate import CandidateType, visible_candidate

@@ -16,9 +16,9 @@ from loaders.policy import (
 from models.base import utcnow
 from models.candidate import Candidate, Certification, Education, WorkExperience
 from models.enums import CandidateSource, InterviewStatus, Role, SkillLevel
-from resolvers.applications import visible_documents
 from resolvers.candidates import can_see_contact_details
 from resolvers.context import Context
+from resolvers.documents.access import visible_documents
 from resolvers.interviews import can_view_interview
 from schema.pages import EvaluationOrder, nested_connection
 from schema.prefetch import each, resolved
