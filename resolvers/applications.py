@@ -1,4 +1,4 @@
-"""Reading applications and evaluations by id and as lists.
+"""Reading applications and evaluations by id and as lists."""
 
 from __future__ import annotations
 
