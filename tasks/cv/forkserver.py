@@ -168,9 +168,34 @@ def run(mode: str, path: Path, limits: Limits) -> Done | None:
     return _reply(bytes(reply))
 
 
+def _hang_up(connecting: asyncio.Future[socket.socket | None]) -> None:
+    if not connecting.cancelled() and connecting.exception() is None:
+        conn = connecting.result()
+        if conn is not None:
+            conn.close()
+
+
 async def run_async(mode: str, path: Path, limits: Limits) -> Done | None:
     """`run` without blocking the event loop; cancelling it hangs up (the child is killed)."""
-    conn = await asyncio.to_thread(_connect, mode, path, limits)
+    abandoned = threading.Event()
+
+    def connect() -> socket.socket | None:
+        conn = _connect(mode, path, limits)
+        if abandoned.is_set():  # cancelled meanwhile (the loop may be gone): hang up here
+            conn.close()
+            return None
+        return conn
+
+    connecting = asyncio.ensure_future(asyncio.to_thread(connect))
+    try:
+        found = await asyncio.shield(connecting)
+    except asyncio.CancelledError:  # the connection may still arrive: hang it up then
+        abandoned.set()
+        connecting.add_done_callback(_hang_up)
+        raise
+    if found is None:
+        raise asyncio.CancelledError
+    conn = found
     conn.setblocking(False)
     try:
         reader, writer = await asyncio.open_unix_connection(sock=conn, limit=REPLY_LIMIT)
