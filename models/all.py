@@ -7,7 +7,7 @@ from models.document import Document
 from models.evaluation import Evaluation
 from models.imports import IdempotencyKey, ImportBatch, ImportRow
 from models.interview import Interview, InterviewPanelist, Note, Scorecard
-from models.job import Job, JobSkill
+from models.job import Job, JobSkill, SavedJob
 from models.notification import (
     Notification,
     NotificationDelivery,
@@ -43,6 +43,7 @@ __all__ = [
     "OutboxMessage",
     "RefreshToken",
     "Reminder",
+    "SavedJob",
     "Scorecard",
     "Skill",
     "User",

@@ -59,3 +59,15 @@ class JobSkill(SQLModel, table=True):
     required: bool = Field(default=True)
     weight: float = Field(default=1.0)
     created_at: datetime = created_field()
+
+
+class SavedJob(SQLModel, table=True):
+    """A job a candidate keeps an eye on: its deadline reminders reach them too."""
+
+    __tablename__ = "saved_jobs"
+    __table_args__ = (UniqueConstraint("candidate_id", "job_id"),)
+
+    id: uuid.UUID = id_field()
+    candidate_id: uuid.UUID = fk_field("candidates.id")
+    job_id: uuid.UUID = fk_field("jobs.id")
+    created_at: datetime = created_field()

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from models.base import created_field, enum_type, fk_field, id_field, updated_field
+from models.base import PortableJSON, created_field, enum_type, fk_field, id_field, updated_field
 from models.enums import OrganizationKind, Role
 
 
@@ -19,6 +19,8 @@ class Organization(SQLModel, table=True):
     slug: str = Field(max_length=80, unique=True)
     kind: OrganizationKind = Field(sa_type=enum_type(OrganizationKind))
     website: str | None = Field(default=None, max_length=300)
+    # pipeline stages this organization keeps to itself: candidates get no notice of a move there
+    internal_stages: list[str] = Field(default_factory=list, sa_type=PortableJSON)
     created_at: datetime = created_field()
     updated_at: datetime = updated_field()
 

@@ -18,6 +18,7 @@ from schema.mutations.evaluations import EvaluationMutations
 from schema.mutations.interviews import InterviewMutations
 from schema.mutations.jobs import JobMutations
 from schema.mutations.notifications import NotificationMutations
+from schema.mutations.saved_jobs import SavedJobMutations
 from schema.mutations.upserts import UpsertMutations
 from schema.types.common import ErrorCode, UserError
 from schema.types.errors import InvalidRefreshToken, RateLimited, ValidationError
@@ -109,6 +110,7 @@ class Mutation(
     DocumentMutations,
     EvaluationMutations,
     InterviewMutations,
+    SavedJobMutations,
     NotificationMutations,
     BackgroundMutations,
 ):

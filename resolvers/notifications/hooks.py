@@ -29,7 +29,7 @@ from models.imports import ImportBatch
 from models.interview import Interview, InterviewPanelist
 from models.job import Job
 from models.notification import Notification, Reminder
-from models.organization import User
+from models.organization import Organization, User
 from resolvers.notifications.outbox import notify
 
 E = NotificationEvent
@@ -101,7 +101,10 @@ async def application_received(
 async def stage_changed(
     session: AsyncSession, application: Application, stage: ApplicationStage, redis_url: str | None
 ) -> None:
-    """To the candidate, worded per stage."""
+    """To the candidate, worded per stage (none for a stage the organization keeps internal)."""
+    organization = await session.get(Organization, application.organization_id)
+    if organization is not None and stage.value in (organization.internal_stages or []):
+        return
     title = await _job_title(session, application.job_id)
     await notify(
         session,

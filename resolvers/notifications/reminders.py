@@ -15,7 +15,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import or_, text
 from sqlmodel import col, select
 
 from models.application import Application
@@ -24,7 +24,7 @@ from models.candidate import Candidate
 from models.db import SessionFactory
 from models.enums import ApplicationStage, InterviewStatus, JobStatus, NotificationEvent
 from models.interview import Interview
-from models.job import Job
+from models.job import Job, SavedJob
 from models.settings import Settings
 from resolvers.notifications import hooks
 from resolvers.notifications.deliver import STALE_AFTER, requeue_unfinished
@@ -78,7 +78,8 @@ def deadline_key(job: Job, now: datetime) -> str | None:
 
 
 async def deadline_reminders(factory: SessionFactory, now: datetime, redis_url: str | None) -> int:
-    """Remind the applicants of OPEN jobs whose deadline is 3 days away or today."""
+    """Remind the applicants (open applications) and the candidates who saved an OPEN job
+    whose deadline is 3 days away or today."""
     async with factory() as session:
         jobs = (
             await session.exec(
@@ -100,10 +101,15 @@ async def deadline_reminders(factory: SessionFactory, now: datetime, redis_url: 
         async with factory() as session:
             if not await hooks.claim_reminder(session, key):
                 continue
+            applied = select(col(Application.candidate_id)).where(
+                col(Application.job_id) == job.id, col(Application.stage).in_(OPEN)
+            )
+            saved = select(col(SavedJob.candidate_id)).where(col(SavedJob.job_id) == job.id)
             users = await session.exec(
-                select(col(Candidate.user_id))
-                .join(Application, col(Application.candidate_id) == col(Candidate.id))
-                .where(col(Application.job_id) == job.id, col(Application.stage).in_(OPEN))
+                select(col(Candidate.user_id)).where(
+                    or_(col(Candidate.id).in_(applied), col(Candidate.id).in_(saved)),
+                    col(Candidate.user_id).is_not(None),
+                )
             )
             on_the_day = key.endswith(":day")
             await notify(

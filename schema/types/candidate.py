@@ -20,6 +20,7 @@ from resolvers.candidates import can_see_contact_details
 from resolvers.context import Context
 from resolvers.documents.access import visible_documents
 from resolvers.interviews import can_view_interview
+from resolvers.saved_jobs import saved_jobs as saved_job_rows
 from schema.pages import EvaluationOrder, nested_connection
 from schema.prefetch import each, resolved
 from schema.types.common import Connection
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from schema.types.application import ApplicationType, EvaluationType
     from schema.types.document import DocumentType
     from schema.types.interview import InterviewType, NoteType
+    from schema.types.job import JobType
 
 Info = strawberry.Info[Context, None]
 T = TypeVar("T")
@@ -37,6 +39,7 @@ LazyDocument = Annotated["DocumentType", strawberry.lazy("schema.types.document"
 LazyEvaluation = Annotated["EvaluationType", strawberry.lazy("schema.types.application")]
 LazyInterview = Annotated["InterviewType", strawberry.lazy("schema.types.interview")]
 LazyNote = Annotated["NoteType", strawberry.lazy("schema.types.interview")]
+LazyJob = Annotated["JobType", strawberry.lazy("schema.types.job")]
 
 
 @strawberry.type(name="Education", description="A degree or course of study.")
@@ -338,6 +341,16 @@ class CandidateType:
             for r in rows
             if viewer.is_admin or r.organization_id == viewer.organization_id
         ]
+
+    @strawberry.field(
+        description="Jobs this candidate saved, newest first (only the candidate themself; "
+        "empty for everyone else)."
+    )
+    async def saved_jobs(self, info: Info) -> list[LazyJob]:
+        from schema.types.job import JobType
+
+        rows = await saved_job_rows(info.context, self.row.id)
+        return [JobType.from_model(r) for r in rows]
 
 
 def visible_candidate(info: Info, candidate_id: Any) -> CandidateType | None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
-from models.enums import OrganizationKind, Role
+from models.enums import ApplicationStage, OrganizationKind, Role
 from models.organization import Organization, User
 from resolvers.context import Context
 
@@ -24,6 +24,7 @@ class OrganizationType:
     kind: OrganizationKind = strawberry.field(description="Employer, agency or partner.")
     website: str | None = strawberry.field(description="Public website, if known.")
     created_at: datetime = strawberry.field(description="When it was created (UTC).")
+    row: strawberry.Private[Organization]
 
     @classmethod
     def from_model(cls, row: Organization) -> OrganizationType:
@@ -34,7 +35,18 @@ class OrganizationType:
             kind=row.kind,
             website=row.website,
             created_at=row.created_at,
+            row=row,
         )
+
+    @strawberry.field(
+        description="Stages candidates get no notification of (`setInternalStages`); shown to "
+        "the organization's members and admins, empty for everyone else."
+    )
+    def internal_stages(self, info: strawberry.Info[Context, None]) -> list[ApplicationStage]:
+        viewer = info.context.viewer
+        if not (viewer.is_admin or viewer.organization_id == self.row.id):
+            return []
+        return [ApplicationStage(s) for s in self.row.internal_stages or []]
 
     @classmethod
     def maybe(cls, row: Organization | None) -> OrganizationType | None:

@@ -90,6 +90,10 @@ ROOT_POLICY: dict[str, dict[str, str]] = {
                 "cancelInterview",
                 "submitScorecard",
                 "addNote",
+                "saveJob",
+                "unsaveJob",
+                "setInternalStages",
+                "retryBackgroundJob",
                 "markNotificationsRead",
                 "updateNotificationPreferences",
             )
