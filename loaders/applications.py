@@ -83,6 +83,10 @@ class _ViewerLoader(Loader[Any, Any]):
         super().__init__(session_factory)
         self.viewer = viewer
 
+    @classmethod
+    def build(cls, session_factory: SessionFactory, viewer: Viewer) -> Any:
+        return cls(session_factory, viewer)
+
     def filters(self, job_ids: Sequence[uuid.UUID], stages: tuple[ApplicationStage, ...]) -> Any:
         clauses = [col(Application.job_id).in_(job_ids), application_clause(self.viewer)]
         if stages:
@@ -94,6 +98,10 @@ class _ViewerPageLoader(ParentPageLoader):
     def __init__(self, session_factory: SessionFactory, viewer: Viewer) -> None:
         super().__init__(session_factory)
         self.viewer = viewer
+
+    @classmethod
+    def build(cls, session_factory: SessionFactory, viewer: Viewer) -> Any:
+        return cls(session_factory, viewer)
 
 
 class ApplicationPageByJobIdLoader(_ViewerPageLoader):

@@ -17,6 +17,7 @@ from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel, col, select
 
+from loaders.policy import Viewer
 from models.db import SessionFactory
 
 # bounds the bind parameters of one IN (...) list on both databases
@@ -31,8 +32,21 @@ class Loader(DataLoader[K, V]):
     """A per-request DataLoader bound to the running loop (never built at import time)."""
 
     def __init__(self, session_factory: SessionFactory) -> None:
-        super().__init__(max_batch_size=MAX_BATCH_SIZE, loop=asyncio.get_running_loop())
+        # our own cache map (a constructor argument of DataLoader), so `loaded` can answer
+        # from it without reaching into the DataLoader's internals
+        self.futures: dict[Any, asyncio.Future[V]] = {}
+        super().__init__(
+            max_batch_size=MAX_BATCH_SIZE,
+            loop=asyncio.get_running_loop(),
+            cache_map=self.futures,
+        )
         self.session_factory = session_factory
+
+    @classmethod
+    def build(cls, session_factory: SessionFactory, viewer: Viewer) -> Loader[K, V]:
+        """The loader for one request; loaders whose rows depend on the viewer override it."""
+        del viewer
+        return cls(session_factory)
 
     async def fetch(self, statement: Any) -> Sequence[Any]:
         return await fetch_rows(self.session_factory, statement)
@@ -43,7 +57,7 @@ class Loader(DataLoader[K, V]):
         Lets a resolver return a value without an awaitable when look-ahead prefetching has
         loaded it (`schema.prefetch.resolved`); a key still loading or failed is not loaded.
         """
-        future = self._cache.get(self.get_cache_key(key))
+        future = self.futures.get(self.get_cache_key(key))
         if future is not None and future.done() and not future.cancelled():
             if future.exception() is None:
                 return True, future.result()

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any, TypeVar
 
 from loaders.applications import (
     ApplicationByIdLoader,
     ApplicationCountByJobIdLoader,
-    ApplicationEventsByApplicationIdLoader,
     ApplicationPageByJobIdLoader,
-    ApplicationsByCandidateIdLoader,
     DocumentByIdLoader,
     EvaluationByIdLoader,
     EvaluationCountByCandidateIdLoader,
     EvaluationPageByCandidateIdLoader,
-    EvaluationsByApplicationIdLoader,
 )
+from loaders.base import Loader
 from loaders.candidates import (
     CandidateByIdLoader,
     CandidateByUserIdLoader,
@@ -37,133 +36,132 @@ from loaders.interviews import (
     ScorecardsByInterviewIdLoader,
     UserByIdLoader,
 )
-from loaders.jobs import JobByIdLoader, JobSkillsByJobIdLoader, OrganizationByIdLoader
+from loaders.jobs import JobByIdLoader, OrganizationByIdLoader
 from loaders.policy import Viewer
 from models.db import SessionFactory
 
+L = TypeVar("L", bound=Loader[Any, Any])
+
 
 class LoaderSet:
-    """One loader per relation, created on first use."""
+    """The loaders of one field path, each created on first use.
+
+    `of(LoaderClass)` is the one way in: relation fields name their loader class
+    (`schema.relations.relation`), and the properties below are shorthands for loaders that
+    resolvers use by name.
+    """
 
     def __init__(self, session_factory: SessionFactory, viewer: Viewer) -> None:
         self.session_factory = session_factory
         self.viewer = viewer
+        self._made: dict[type[Loader[Any, Any]], Loader[Any, Any]] = {}
+
+    def of(self, kind: type[L]) -> L:
+        """This path's loader of that class."""
+        found = self._made.get(kind)
+        if found is None:
+            found = self._made[kind] = kind.build(self.session_factory, self.viewer)
+        return found  # type: ignore[return-value]
 
     @cached_property
     def candidate(self) -> CandidateByIdLoader:
-        return CandidateByIdLoader(self.session_factory)
+        return self.of(CandidateByIdLoader)
 
     @cached_property
     def candidate_by_user(self) -> CandidateByUserIdLoader:
-        return CandidateByUserIdLoader(self.session_factory)
+        return self.of(CandidateByUserIdLoader)
 
     @cached_property
     def job(self) -> JobByIdLoader:
-        return JobByIdLoader(self.session_factory)
+        return self.of(JobByIdLoader)
 
     @cached_property
     def organization(self) -> OrganizationByIdLoader:
-        return OrganizationByIdLoader(self.session_factory)
+        return self.of(OrganizationByIdLoader)
 
     @cached_property
     def application(self) -> ApplicationByIdLoader:
-        return ApplicationByIdLoader(self.session_factory)
+        return self.of(ApplicationByIdLoader)
 
     @cached_property
     def document(self) -> DocumentByIdLoader:
-        return DocumentByIdLoader(self.session_factory)
+        return self.of(DocumentByIdLoader)
 
     @cached_property
     def evaluation(self) -> EvaluationByIdLoader:
-        return EvaluationByIdLoader(self.session_factory)
+        return self.of(EvaluationByIdLoader)
 
     @cached_property
     def education_by_candidate(self) -> EducationByCandidateIdLoader:
-        return EducationByCandidateIdLoader(self.session_factory)
+        return self.of(EducationByCandidateIdLoader)
 
     @cached_property
     def experience_by_candidate(self) -> WorkExperienceByCandidateIdLoader:
-        return WorkExperienceByCandidateIdLoader(self.session_factory)
+        return self.of(WorkExperienceByCandidateIdLoader)
 
     @cached_property
     def skills_by_candidate(self) -> CandidateSkillsByCandidateIdLoader:
-        return CandidateSkillsByCandidateIdLoader(self.session_factory)
+        return self.of(CandidateSkillsByCandidateIdLoader)
 
     @cached_property
     def certifications_by_candidate(self) -> CertificationsByCandidateIdLoader:
-        return CertificationsByCandidateIdLoader(self.session_factory)
-
-    @cached_property
-    def applications_by_candidate(self) -> ApplicationsByCandidateIdLoader:
-        return ApplicationsByCandidateIdLoader(self.session_factory)
+        return self.of(CertificationsByCandidateIdLoader)
 
     @cached_property
     def documents_by_candidate(self) -> DocumentsByCandidateIdLoader:
-        return DocumentsByCandidateIdLoader(self.session_factory)
+        return self.of(DocumentsByCandidateIdLoader)
 
     @cached_property
     def evaluation_page_by_candidate(self) -> EvaluationPageByCandidateIdLoader:
-        return EvaluationPageByCandidateIdLoader(self.session_factory, self.viewer)
+        return self.of(EvaluationPageByCandidateIdLoader)
 
     @cached_property
     def evaluation_count_by_candidate(self) -> EvaluationCountByCandidateIdLoader:
-        return EvaluationCountByCandidateIdLoader(self.session_factory, self.viewer)
-
-    @cached_property
-    def skills_by_job(self) -> JobSkillsByJobIdLoader:
-        return JobSkillsByJobIdLoader(self.session_factory)
+        return self.of(EvaluationCountByCandidateIdLoader)
 
     @cached_property
     def application_page_by_job(self) -> ApplicationPageByJobIdLoader:
-        return ApplicationPageByJobIdLoader(self.session_factory, self.viewer)
+        return self.of(ApplicationPageByJobIdLoader)
 
     @cached_property
     def application_count_by_job(self) -> ApplicationCountByJobIdLoader:
-        return ApplicationCountByJobIdLoader(self.session_factory, self.viewer)
-
-    @cached_property
-    def events_by_application(self) -> ApplicationEventsByApplicationIdLoader:
-        return ApplicationEventsByApplicationIdLoader(self.session_factory)
-
-    @cached_property
-    def evaluations_by_application(self) -> EvaluationsByApplicationIdLoader:
-        return EvaluationsByApplicationIdLoader(self.session_factory)
+        return self.of(ApplicationCountByJobIdLoader)
 
     @cached_property
     def user(self) -> UserByIdLoader:
-        return UserByIdLoader(self.session_factory)
+        return self.of(UserByIdLoader)
 
     @cached_property
     def interviews_by_application(self) -> InterviewsByApplicationIdLoader:
-        return InterviewsByApplicationIdLoader(self.session_factory)
+        return self.of(InterviewsByApplicationIdLoader)
 
     @cached_property
     def interviews_by_candidate(self) -> InterviewsByCandidateIdLoader:
-        return InterviewsByCandidateIdLoader(self.session_factory)
+        return self.of(InterviewsByCandidateIdLoader)
 
     @cached_property
     def panelists_by_interview(self) -> PanelistsByInterviewIdLoader:
-        return PanelistsByInterviewIdLoader(self.session_factory)
+        return self.of(PanelistsByInterviewIdLoader)
 
     @cached_property
     def panelists_by_application(self) -> PanelistsByApplicationIdLoader:
-        return PanelistsByApplicationIdLoader(self.session_factory)
+        return self.of(PanelistsByApplicationIdLoader)
 
     @cached_property
     def scorecards_by_interview(self) -> ScorecardsByInterviewIdLoader:
-        return ScorecardsByInterviewIdLoader(self.session_factory)
+        return self.of(ScorecardsByInterviewIdLoader)
 
     @cached_property
     def scorecards_by_application(self) -> ScorecardsByApplicationIdLoader:
-        return ScorecardsByApplicationIdLoader(self.session_factory)
+        return self.of(ScorecardsByApplicationIdLoader)
 
     @cached_property
     def notes_by_application(self) -> NotesByApplicationIdLoader:
-        return NotesByApplicationIdLoader(self.session_factory)
+        return self.of(NotesByApplicationIdLoader)
 
     @cached_property
     def notes_by_candidate(self) -> NotesByCandidateIdLoader:
-        return NotesByCandidateIdLoader(self.session_factory)
+        return self.of(NotesByCandidateIdLoader)
 
     @cached_property
     def related_candidate(self) -> RelatedCandidateByIdLoader | None:

@@ -33,6 +33,7 @@ from schema.mutations.documents import HANDLERS as DOCUMENT_HANDLERS
 from schema.mutations.evaluations import HANDLERS as EVALUATION_HANDLERS
 from schema.mutations.interviews import HANDLERS as INTERVIEW_HANDLERS
 from schema.query import Query
+from schema.relations import bind_relations
 from schema.scalars import SCALAR_OVERRIDES
 from schema.subscription import Subscription
 from schema.types.errors import EXCEPTION_HANDLERS
@@ -204,6 +205,7 @@ def _build_schema(limits: SchemaLimits) -> TalentgraphSchema:
         ],
     )
     built.document_caches = caches
+    bind_relations(built._schema)
     return built
 
 

@@ -6,83 +6,22 @@ batches) for all rows of the page at once, level by level, before returning. The
 resolvers then find their rows already loaded and return them synchronously: no coroutine,
 task or awaitable per object, which is most of what a deep page otherwise costs in the
 GraphQL executor. Anything not prefetched still loads lazily through the same loaders.
+The relations come from the fields' own declarations (`schema.relations.relation`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from collections.abc import Awaitable, Iterable, Iterator, Sequence
+from typing import Any
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from loaders.base import Loader
 from resolvers.context import Context, response_path
+from schema.relations import RELATIONS, Relation
 
-V = TypeVar("V")
-R = TypeVar("R")
 Selection = SelectedField | InlineFragment | FragmentSpread
-
-
-def resolved(loader: Loader[Any, V], key: Any, convert: Callable[[V], R]) -> R:
-    """`convert(value)` now if the loader already holds the key's value, else an awaitable.
-
-    graphql-core awaits whatever a resolver returns when it is awaitable, so resolvers may
-    return either; the annotation states what the client receives.
-    """
-    done, value = loader.loaded(key)
-    if done:
-        return convert(cast("V", value))
-    return cast("R", _load(loader, key, convert))
-
-
-def each(convert: Callable[[Any], R]) -> Callable[[Iterable[Any]], list[R]]:
-    """Convert every row of a loaded list."""
-    return lambda rows: [convert(row) for row in rows]
-
-
-async def _load(loader: Loader[Any, V], key: Any, convert: Callable[[V], R]) -> R:
-    return convert(await loader.load(key))
-
-
-@dataclass(frozen=True)
-class Relation:
-    loader: str  # attribute of `LoaderSet`
-    key: Callable[[Any], Any]  # row -> loader key (None: nothing to load)
-    many: bool = False  # the loader returns a list per key
-    child: str | None = None  # GraphQL type of the loaded rows, to prefetch further
-
-
-def _id(row: Any) -> Any:
-    return row.id
-
-
-RELATIONS: dict[str, dict[str, Relation]] = {
-    "Candidate": {
-        "education": Relation("education_by_candidate", _id, many=True),
-        "experience": Relation("experience_by_candidate", _id, many=True),
-        "skills": Relation("skills_by_candidate", _id, many=True),
-        "certifications": Relation("certifications_by_candidate", _id, many=True),
-        "applications": Relation("applications_by_candidate", _id, True, "Application"),
-        "sourcedBy": Relation("organization", lambda r: r.sourced_by_organization_id),
-    },
-    "Application": {
-        "candidate": Relation("candidate", lambda r: r.candidate_id, child="Candidate"),
-        "job": Relation("job", lambda r: r.job_id, child="Job"),
-        "events": Relation("events_by_application", _id, many=True),
-        "evaluations": Relation("evaluations_by_application", _id, True, "Evaluation"),
-        "latestEvaluation": Relation("evaluations_by_application", _id, True, "Evaluation"),
-    },
-    "Job": {
-        "organization": Relation("organization", lambda r: r.organization_id),
-        "skills": Relation("skills_by_job", _id, many=True),
-    },
-    "Evaluation": {
-        "candidate": Relation("candidate", lambda r: r.candidate_id, child="Candidate"),
-        "job": Relation("job", lambda r: r.job_id, child="Job"),
-    },
-}
 
 
 def fields_of(selections: Iterable[Selection]) -> Iterator[SelectedField]:
@@ -124,7 +63,7 @@ async def _prefetch_field(
     keys: list[Any],
     selections: Sequence[Selection],
 ) -> None:
-    loader: Loader[Any, Any] = getattr(ctx.loaders.at(path), relation.loader)
+    loader: Loader[Any, Any] = ctx.loaders.at(path).of(relation.loader)
     results = await loader.load_many(keys)
     if relation.child is None or not selections:
         return

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
-from loaders.policy import can_view_evaluation, hires_for
+from loaders.applications import (
+    ApplicationEventsByApplicationIdLoader,
+    EvaluationsByApplicationIdLoader,
+)
+from loaders.candidates import CandidateByIdLoader
+from loaders.jobs import JobByIdLoader
+from loaders.policy import can_view_candidate, can_view_evaluation, can_view_job, hires_for
 from models.application import Application, ApplicationEvent
 from models.enums import ApplicationStage, EvaluationStatus
 from models.evaluation import Evaluation
 from resolvers.context import Context
 from resolvers.documents.access import get_document
 from resolvers.interviews import can_view_interview, is_panel_side
-from schema.prefetch import each, resolved
-from schema.types.candidate import CandidateType, visible_candidate
+from schema.relations import relation
+from schema.types.candidate import CandidateType
 from schema.types.document import DocumentType
-from schema.types.job import JobType, visible_job
+from schema.types.job import JobType
 
 if TYPE_CHECKING:
     from schema.types.interview import InterviewType, NoteType, ScorecardSummaryType
@@ -181,13 +186,18 @@ class EvaluationType:
             row=row,
         )
 
-    @strawberry.field(description="The evaluated candidate.")
-    def candidate(self, info: Info) -> CandidateType | None:
-        return visible_candidate(info, self.row.candidate_id)
-
-    @strawberry.field(description="The job evaluated against, if any and visible.")
-    def job(self, info: Info) -> JobType | None:
-        return visible_job(info, self.row.job_id)
+    candidate: CandidateType | None = relation(
+        CandidateByIdLoader,
+        key="candidate_id",
+        visible=can_view_candidate,
+        description="The evaluated candidate.",
+    )
+    job: JobType | None = relation(
+        JobByIdLoader,
+        key="job_id",
+        visible=can_view_job,
+        description="The job evaluated against, if any and visible.",
+    )
 
     @strawberry.field(description="The CV that was evaluated, if any and visible.")
     async def document(self, info: Info) -> DocumentType | None:
@@ -217,60 +227,33 @@ class ApplicationType:
             row=row,
         )
 
-    @strawberry.field(description="The applicant.")
-    def candidate(self, info: Info) -> CandidateType:
-        # whoever may see an application may see its applicant (PII stays gated per field)
-        loader = info.context.loaders_at(info).candidate
-        return resolved(loader, self.row.candidate_id, _required(CandidateType.from_model))
-
-    @strawberry.field(description="The job applied to.")
-    def job(self, info: Info) -> JobType:
-        loader = info.context.loaders_at(info).job
-        return resolved(loader, self.row.job_id, _required(JobType.from_model))
-
-    @strawberry.field(
-        description="Stage history, oldest first (notes and actors only for the hiring side)."
+    # whoever may see an application may see its applicant (PII stays gated per field)
+    candidate: CandidateType = relation(
+        CandidateByIdLoader, key="candidate_id", description="The applicant."
     )
-    def events(self, info: Info) -> list[ApplicationEventType]:
-        loader = info.context.loaders_at(info).events_by_application
-        internal = hires_for(info.context.viewer, self.row)
-        return resolved(
-            loader,
-            self.row.id,
-            each(lambda row: ApplicationEventType.from_model(row, internal=internal)),
-        )
-
-    @strawberry.field(description="Evaluations made for this application, oldest first.")
-    def evaluations(self, info: Info) -> list[EvaluationType]:
-        viewer = info.context.viewer
-        loader = info.context.loaders_at(info).evaluations_by_application
-        return resolved(
-            loader,
-            self.row.id,
-            lambda rows: [
-                EvaluationType.from_model(r) for r in rows if can_view_evaluation(viewer, r)
-            ],
-        )
-
-    @strawberry.field(
+    job: JobType = relation(JobByIdLoader, key="job_id", description="The job applied to.")
+    events: list[ApplicationEventType] = relation(
+        ApplicationEventsByApplicationIdLoader,
+        many=True,
+        convert=lambda context, application, row: ApplicationEventType.from_model(
+            row, internal=hires_for(context.viewer, application)
+        ),
+        description="Stage history, oldest first (notes and actors only for the hiring side).",
+    )
+    evaluations: list[EvaluationType] = relation(
+        EvaluationsByApplicationIdLoader,
+        many=True,
+        visible=can_view_evaluation,
+        description="Evaluations made for this application, oldest first.",
+    )
+    latest_evaluation: EvaluationType | None = relation(
+        EvaluationsByApplicationIdLoader,
+        many=True,
+        latest=True,
+        visible=can_view_evaluation,
         description="The newest evaluation of this application the viewer may see (any "
-        "status), or null."
+        "status), or null.",
     )
-    def latest_evaluation(self, info: Info) -> EvaluationType | None:
-        viewer = info.context.viewer
-        loader = info.context.loaders_at(info).evaluations_by_application
-        return resolved(
-            loader,
-            self.row.id,
-            lambda rows: next(
-                (
-                    EvaluationType.from_model(r)
-                    for r in reversed(rows)
-                    if can_view_evaluation(viewer, r)
-                ),
-                None,
-            ),
-        )
 
     @strawberry.field(
         description="Interviews of this application, by start time (cancelled ones included). "
@@ -313,13 +296,3 @@ class ApplicationType:
             return None
         row = await get_document(info.context, info.context.loaders_at(info), self.row.document_id)
         return DocumentType.from_model(row) if row else None
-
-
-def _required(convert: Callable[[Any], T]) -> Callable[[Any | None], T]:
-    """For a foreign key the database enforces: the row is always there."""
-
-    def apply(row: Any | None) -> T:
-        assert row is not None
-        return convert(row)
-
-    return apply

@@ -8,6 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
+from loaders.applications import ApplicationsByCandidateIdLoader
+from loaders.candidates import (
+    CandidateSkillsByCandidateIdLoader,
+    CertificationsByCandidateIdLoader,
+    EducationByCandidateIdLoader,
+    WorkExperienceByCandidateIdLoader,
+)
+from loaders.jobs import OrganizationByIdLoader
 from loaders.policy import (
     can_view_application,
     can_view_candidate,
@@ -22,7 +30,7 @@ from resolvers.documents.access import visible_documents
 from resolvers.interviews import can_view_interview
 from resolvers.saved_jobs import saved_jobs as saved_job_rows
 from schema.pages import EvaluationOrder, nested_connection
-from schema.prefetch import each, resolved
+from schema.relations import relation, resolved
 from schema.types.common import Connection
 from schema.types.organization import OrganizationType
 
@@ -209,49 +217,32 @@ class CandidateType:
     def gender(self, info: Info) -> str | None:
         return self._contact(info, self.row.gender)
 
-    @strawberry.field(description="The organization that sourced the candidate, if any.")
-    def sourced_by(self, info: Info) -> OrganizationType | None:
-        if self.row.sourced_by_organization_id is None:
-            return None
-        loader = info.context.loaders_at(info).organization
-        return resolved(loader, self.row.sourced_by_organization_id, OrganizationType.maybe)
-
-    @strawberry.field(description="Education, oldest first.")
-    def education(self, info: Info) -> list[EducationType]:
-        loader = info.context.loaders_at(info).education_by_candidate
-        return resolved(loader, self.row.id, each(EducationType.from_model))
-
-    @strawberry.field(description="Work experience, oldest first.")
-    def experience(self, info: Info) -> list[WorkExperienceType]:
-        loader = info.context.loaders_at(info).experience_by_candidate
-        return resolved(loader, self.row.id, each(WorkExperienceType.from_model))
-
-    @strawberry.field(description="Skills with level and years, by skill name.")
-    def skills(self, info: Info) -> list[CandidateSkillType]:
-        loader = info.context.loaders_at(info).skills_by_candidate
-        return resolved(loader, self.row.id, each(CandidateSkillType.from_model))
-
-    @strawberry.field(description="Certifications, oldest first.")
-    def certifications(self, info: Info) -> list[CertificationType]:
-        loader = info.context.loaders_at(info).certifications_by_candidate
-        return resolved(loader, self.row.id, each(CertificationType.from_model))
-
-    @strawberry.field(
-        description="Applications the viewer may see (their organization's, those it filed, "
-        "or their own)."
+    sourced_by: OrganizationType | None = relation(
+        OrganizationByIdLoader,
+        key="sourced_by_organization_id",
+        description="The organization that sourced the candidate, if any.",
     )
-    def applications(self, info: Info) -> list[LazyApplication]:
-        from schema.types.application import ApplicationType
-
-        viewer = info.context.viewer
-        loader = info.context.loaders_at(info).applications_by_candidate
-        return resolved(
-            loader,
-            self.row.id,
-            lambda rows: [
-                ApplicationType.from_model(r) for r in rows if can_view_application(viewer, r)
-            ],
-        )
+    education: list[EducationType] = relation(
+        EducationByCandidateIdLoader, many=True, description="Education, oldest first."
+    )
+    experience: list[WorkExperienceType] = relation(
+        WorkExperienceByCandidateIdLoader, many=True, description="Work experience, oldest first."
+    )
+    skills: list[CandidateSkillType] = relation(
+        CandidateSkillsByCandidateIdLoader,
+        many=True,
+        description="Skills with level and years, by skill name.",
+    )
+    certifications: list[CertificationType] = relation(
+        CertificationsByCandidateIdLoader, many=True, description="Certifications, oldest first."
+    )
+    applications: list[LazyApplication] = relation(
+        ApplicationsByCandidateIdLoader,
+        many=True,
+        visible=can_view_application,
+        description="Applications the viewer may see (their organization's, those it filed, "
+        "or their own).",
+    )
 
     @strawberry.field(description="Uploaded CVs the viewer may see, oldest first.")
     async def documents(self, info: Info) -> list[LazyDocument]:

@@ -8,12 +8,13 @@ from typing import Any
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
+from loaders.interviews import UserByIdLoader
 from models.enums import InterviewKind, InterviewStatus, Recommendation
 from models.interview import Interview, Note, Scorecard
 from resolvers.context import Context
 from resolvers.interviews import is_panel_side
 from resolvers.scorecards import ScorecardSummary, sees_scorecards, summarize
-from schema.prefetch import resolved
+from schema.relations import relation
 from schema.types.organization import UserType
 
 Info = strawberry.Info[Context, None]
@@ -58,12 +59,9 @@ class ScorecardType:
             row=row,
         )
 
-    @strawberry.field(description="Who wrote it.")
-    def interviewer(self, info: Info) -> UserType | None:
-        loader = info.context.loaders_at(info).user
-        return resolved(
-            loader, self.row.interviewer_id, lambda u: UserType.from_model(u) if u else None
-        )
+    interviewer: UserType | None = relation(
+        UserByIdLoader, key="interviewer_id", description="Who wrote it."
+    )
 
 
 @strawberry.type(description="A criterion's average over an application's scorecards.")
@@ -209,12 +207,7 @@ class NoteType:
             row=row,
         )
 
-    @strawberry.field(description="Who wrote it.")
-    def author(self, info: Info) -> UserType | None:
-        if self.row.author_id is None:
-            return None
-        loader = info.context.loaders_at(info).user
-        return resolved(loader, self.row.author_id, lambda u: UserType.from_model(u) if u else None)
+    author: UserType | None = relation(UserByIdLoader, key="author_id", description="Who wrote it.")
 
 
 def scorecard_summary(

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 import schema.types.common  # noqa: F401  (registers the GraphQL enums)
+from loaders.jobs import JobSkillsByJobIdLoader, OrganizationByIdLoader
 from loaders.policy import can_view_job
 from models.enums import ApplicationStage, EmploymentType, JobStatus
 from models.job import Job
-from models.organization import Organization
 from models.skill import Skill
 from resolvers.context import Context
 from resolvers.pages import bounded
 from schema.pages import JobApplicationOrder, nested_connection
-from schema.prefetch import each, resolved
+from schema.relations import relation, resolved
 from schema.types.common import Connection
 from schema.types.organization import OrganizationType
 
@@ -113,15 +113,16 @@ class JobType:
             row=row,
         )
 
-    @strawberry.field(description="The organization that posted the job.")
-    def organization(self, info: Info) -> OrganizationType:
-        loader = info.context.loaders_at(info).organization
-        return resolved(loader, self.row.organization_id, _organization)
-
-    @strawberry.field(description="Skills asked for: required first, then by weight and name.")
-    def skills(self, info: Info) -> list[JobSkillType]:
-        loader = info.context.loaders_at(info).skills_by_job
-        return resolved(loader, self.row.id, each(JobSkillType.from_model))
+    organization: OrganizationType = relation(
+        OrganizationByIdLoader,
+        key="organization_id",
+        description="The organization that posted the job.",
+    )
+    skills: list[JobSkillType] = relation(
+        JobSkillsByJobIdLoader,
+        many=True,
+        description="Skills asked for: required first, then by weight and name.",
+    )
 
     @strawberry.field(
         description=(
@@ -172,11 +173,6 @@ class JobType:
             convert=ApplicationType.from_model,
             count=count,
         )
-
-
-def _organization(row: Organization | None) -> OrganizationType:
-    assert row is not None  # enforced by the foreign key
-    return OrganizationType.from_model(row)
 
 
 def visible_job(info: Info, job_id: Any) -> JobType | None:
