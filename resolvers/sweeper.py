@@ -30,6 +30,7 @@ from models.enums import DocumentStatus, EvaluationStatus, ImportMode, ImportSta
 from models.evaluation import Evaluation
 from models.outbox import OutboxMessage
 from resolvers import outbox
+from resolvers.documents import process as parsing
 from resolvers.evaluations import engines
 from resolvers.evaluations.process import STALE_CLAIM
 from resolvers.upserts import leases
@@ -38,7 +39,7 @@ from tasks.names import PARSE_DOCUMENT, RUN_IMPORT
 logger = logging.getLogger("talentgraph.sweeper")
 
 QUEUED_STALE = timedelta(minutes=2)  # queued (or last re-sent) this long ago and not started
-PARSE_STALE = timedelta(seconds=60)  # the sandbox stops a parse after 15 s
+PARSE_STALE = parsing.STALE_CLAIM  # past the actor's time limit: its worker is gone
 EVALUATION_STALE = STALE_CLAIM  # past the actor's time limit: its worker is gone
 OUTBOX_GRACE = timedelta(seconds=5)  # the submitting request sends its own messages first
 OUTBOX_KEEP = timedelta(days=1)  # sent messages are kept this long for inspection
@@ -158,7 +159,24 @@ async def resend_imports(
 async def resend_documents(
     session: AsyncSession, where: ColumnElement[bool], now: datetime
 ) -> Resent:
-    ids = await _touch(session, DOCUMENTS, where, now)
+    """Back to PENDING with a new message: a parse claims only a PENDING document or a stale
+    PARSING one, so the next delivery claims it at once, and a stalled parse that wakes up
+    finds it no longer holds the document. The lost worker's attempt stays counted, so a file
+    that keeps killing its worker still ends FAILED. A document claimed within `PARSE_STALE`
+    (only an admin's retry picks one) keeps its live worker: its message finds it taken."""
+    t = DOCUMENTS
+    resendable = or_(
+        t.c.status == DocumentStatus.PENDING,
+        and_(t.c.status == DocumentStatus.PARSING, t.c.updated_at < now - PARSE_STALE),
+    )
+    conn = await session.connection()
+    ids = [r[0] for r in await conn.execute(select(t.c.id).where(where).limit(LIMIT))]
+    if ids:
+        await conn.execute(
+            update(t)
+            .where(t.c.id.in_(ids), where, resendable)
+            .values(status=DocumentStatus.PENDING, updated_at=now)
+        )
     return ids, [outbox.stage(session, PARSE_DOCUMENT, str(i)) for i in ids]
 
 

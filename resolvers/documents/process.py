@@ -1,11 +1,14 @@
 """The parse job: PENDING -> PARSING -> PARSED | FAILED | NEEDS_OCR, safe to run again.
 
 The `parse_document` actor calls `process_document`; tests call it directly. State lives in the
-row: a message for a finished document does nothing, a PARSING document whose worker died is
-picked up again, and each delivery counts an attempt, so a file that keeps killing its worker
-ends FAILED after `MAX_ATTEMPTS` instead of being retried forever; a parse that a stopping
-worker cut off and handed back is not an attempt. Finishing is conditional on the row still
-being PARSING, so two deliveries racing each other apply the profile once.
+row: a message for a finished document does nothing, and so does one for a document another
+worker is parsing right now (a redelivered or duplicate message must not start a second parse);
+a PARSING document whose claim is older than `STALE_CLAIM` lost its worker and is picked up
+again. Each claim counts an attempt, so a file that keeps killing its worker ends FAILED after
+`MAX_ATTEMPTS` instead of being retried forever; a parse that a stopping worker cut off and
+handed back is not an attempt, and one that raised is handed back PENDING with its attempt
+counted, so the retried message claims it at once. Finishing is conditional on the row still
+carrying this claim, so two deliveries racing each other apply the profile once.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ import asyncio
 import logging
 import tempfile
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import col
 
 from models import metrics
@@ -39,6 +43,12 @@ APPLY_ROUNDS = 3  # a person saving the profile meanwhile makes the apply start 
 UNFINISHED = (DocumentStatus.PENDING, DocumentStatus.PARSING)
 TERMINAL = (DocumentStatus.PARSED, DocumentStatus.FAILED, DocumentStatus.NEEDS_OCR)
 MAX_REASON = 500
+GIVEN_UP = f"parsing did not complete after {MAX_ATTEMPTS} attempts"
+# a PARSING document claimed longer ago than this lost its worker: the actor's time limit is 5
+# minutes (the sandbox stops the parse itself after 15 s; reading storage and applying the
+# profile take the rest); a younger claim is still being worked on, so a duplicate message
+# leaves it alone. The sweeper re-sends parses by the same bound.
+STALE_CLAIM = timedelta(minutes=6)
 
 
 async def process_document(
@@ -71,62 +81,93 @@ async def process_document(
         raise
     except Exception:
         if document.attempts < MAX_ATTEMPTS:
+            # PENDING again (the attempt counts), so the retried message claims it at once
+            await _hand_back_after_error(factory, document)
             raise
         logger.exception("giving up on document %s", document_id)
-        reason = f"parsing did not complete after {MAX_ATTEMPTS} attempts"
-        finished = await _finish(factory, document, ParseOutcome.failed(reason), request_id)
+        finished = await _finish(factory, document, ParseOutcome.failed(GIVEN_UP), request_id)
     if finished:
         await events.announce(document_id, redis_url=redis_url)
 
 
 async def _claim(factory: SessionFactory, document_id: uuid.UUID) -> Document | bool:
     """Mark the document PARSING and count the attempt, returning it; else whether the row
-    changed (True when attempts had run out and it was marked FAILED)."""
+    changed (True when attempts had run out and it was marked FAILED).
+
+    Only a PENDING document is claimed, or a PARSING one whose claim is older than
+    `STALE_CLAIM` (its worker is gone); a document being parsed right now is left alone.
+    """
+    now = utcnow()
+    claimable = and_(
+        col(Document.id) == document_id,
+        or_(
+            col(Document.status) == DocumentStatus.PENDING,
+            and_(
+                col(Document.status) == DocumentStatus.PARSING,
+                col(Document.updated_at) < now - STALE_CLAIM,
+            ),
+        ),
+    )
     async with factory() as session:
-        document = await session.get(Document, document_id)
-        if document is None or document.status in TERMINAL:
-            return False
-        if document.attempts >= MAX_ATTEMPTS:  # earlier deliveries died mid-parse
-            reason = f"parsing did not complete after {MAX_ATTEMPTS} attempts"
-            document.status = DocumentStatus.FAILED
-            document.failure_reason = reason
-            document.updated_at = utcnow()
+        given_up = await session.exec(
+            update(Document)
+            .where(claimable, col(Document.attempts) >= MAX_ATTEMPTS)  # earlier workers died
+            .values(status=DocumentStatus.FAILED, failure_reason=GIVEN_UP, updated_at=now)
+        )
+        if given_up.rowcount == 1:
             await session.commit()
             return True
         result = await session.exec(
             update(Document)
-            .where(col(Document.id) == document_id, col(Document.status).in_(UNFINISHED))
+            .where(claimable, col(Document.attempts) < MAX_ATTEMPTS)
             .values(
                 status=DocumentStatus.PARSING,
                 attempts=col(Document.attempts) + 1,
-                updated_at=utcnow(),
+                updated_at=now,
             )
         )
         if result.rowcount != 1:
             return False
         await session.commit()
-        await session.refresh(document)
-    return document
+        document = await session.get(Document, document_id, populate_existing=True)
+    return document if document is not None else False
 
 
-async def _hand_back(factory: SessionFactory, document: Document) -> None:
-    """A parse cut off from outside (a stopping worker hands its job back) is not an attempt:
-    the document is PENDING again for the next delivery, unless that one already took it."""
+def _held(document: Document) -> ColumnElement[bool]:
+    """The row still carries this delivery's claim (no later claim took it since)."""
+    return and_(
+        col(Document.id) == document.id,
+        col(Document.status) == DocumentStatus.PARSING,
+        col(Document.attempts) == document.attempts,
+    )
+
+
+async def _hand_back(factory: SessionFactory, document: Document, *, counted: bool = False) -> None:
+    """PENDING again for the next delivery, unless another one claimed the document since.
+
+    A parse cut off from outside (a stopping worker hands its job back) is not an attempt, so
+    it is taken back; one that raised counts (`counted`).
+    """
     async with factory() as session:
         await session.exec(
             update(Document)
-            .where(
-                col(Document.id) == document.id,
-                col(Document.status) == DocumentStatus.PARSING,
-                col(Document.attempts) == document.attempts,
-            )
+            .where(_held(document))
             .values(
                 status=DocumentStatus.PENDING,
-                attempts=col(Document.attempts) - 1,
+                attempts=col(Document.attempts) - (0 if counted else 1),
                 updated_at=utcnow(),
             )
         )
         await session.commit()
+
+
+async def _hand_back_after_error(factory: SessionFactory, document: Document) -> None:
+    """Hand back a parse that raised; if the database refuses even that, the claim goes stale
+    and the sweeper sends the parse again, so the original error is the one that propagates."""
+    try:
+        await _hand_back(factory, document, counted=True)
+    except Exception:
+        logger.warning("could not hand document %s back", document.id, exc_info=True)
 
 
 async def _parse(storage: Storage, document: Document, limits: Limits) -> ParseOutcome:
@@ -176,7 +217,8 @@ async def _finish(
 async def _store(
     factory: SessionFactory, document: Document, values: dict[str, Any], request_id: str | None
 ) -> bool:
-    """Record the outcome and apply the profile in one transaction; False if already done."""
+    """Record the outcome and apply the profile in one transaction; False when the claim
+    was lost (another delivery finished the document or claimed it since)."""
     now = utcnow()
     async with factory() as session:
         applied: list[str] = []
@@ -187,10 +229,7 @@ async def _store(
             applied = await write(session, candidate, changes, replaced=sorted(replaced))
         result = await session.exec(
             update(Document)
-            .where(
-                col(Document.id) == document.id,
-                col(Document.status) == DocumentStatus.PARSING,
-            )
+            .where(_held(document))
             .values(
                 **values,
                 applied_fields=applied,
@@ -198,7 +237,7 @@ async def _store(
                 updated_at=now,
             )
         )
-        if result.rowcount != 1:  # another delivery finished it first
+        if result.rowcount != 1:  # another delivery finished or took it first
             await session.rollback()
             return False
         session.add(

@@ -1,5 +1,6 @@
 """The parse pipeline through the real dramatiq worker: statuses, hostile PDFs, retries,
-redelivery, and applying the CV to the profile (AUTO_FILL, SUGGEST + accept, REPLACE)."""
+redelivery, the claim (a duplicate message leaves a document being parsed alone), and applying
+the CV to the profile (AUTO_FILL, SUGGEST + accept, REPLACE)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ import pytest
 from dramatiq.brokers.stub import StubBroker
 
 import tasks.documents  # noqa: F401 - declares the actor
+from models.base import utcnow
 from models.candidate import Candidate
 from models.document import Document
 from models.enums import DocumentStatus, Role
 from models.storage import LocalStorage, new_key
+from resolvers.documents.process import MAX_ATTEMPTS, STALE_CLAIM, process_document
 from tasks import runtime
 from tasks.broker import send, use_broker
+from tasks.cv import Limits
 from tasks.worker import start_worker, stop_worker
 from tests import pdfs
 from tests.api.test_cv_upload import candidate_user, upload
@@ -316,16 +320,126 @@ async def test_a_redelivered_message_for_a_finished_document_does_nothing(
 async def test_a_document_left_parsing_by_a_dead_worker_is_parsed_again(
     client, db, settings, worker
 ):
-    # given: the worker that claimed it died mid-parse
+    # given: the worker that claimed it died mid-parse, longer ago than a parse may run
     candidate, token = await candidate_user(db, settings)
     document = await stored_document(
-        db, settings, candidate, pdfs.simple_cv_pdf(), status=DocumentStatus.PARSING, attempts=1
+        db,
+        settings,
+        candidate,
+        pdfs.simple_cv_pdf(),
+        status=DocumentStatus.PARSING,
+        attempts=1,
+        updated_at=utcnow() - STALE_CLAIM - timedelta(minutes=1),
     )
     # when
     send("parse_document", str(document.id), queue_name="documents")
     done = await finished(client, token, str(document.id))
     # then
     assert (done["status"], done["attempts"]) == ("PARSED", 2)
+
+
+async def until_parsing(db: Any, document_id: uuid.UUID) -> Document:
+    for _ in range(1000):
+        row: Document = await stored(db, Document, document_id)
+        if row.status is not DocumentStatus.PENDING:
+            return row
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"document {document_id} was never claimed")
+
+
+async def test_a_second_delivery_while_the_document_is_being_parsed_does_nothing(db, settings):
+    # given: a parse of a CV that takes seconds to lay out, running now
+    candidate, _ = await candidate_user(db, settings)
+    document = await stored_document(db, settings, candidate, pdfs.cpu_heavy_pdf(30_000))
+    storage = LocalStorage(settings.files_dir)
+    first = asyncio.create_task(process_document(db, storage, document.id, Limits()))
+    claimed = await until_parsing(db, document.id)
+    assert (claimed.status, claimed.attempts) == (DocumentStatus.PARSING, 1)
+    # when: a redelivered message for the same document arrives meanwhile
+    await process_document(db, storage, document.id, Limits())
+    during = await stored(db, Document, document.id)
+    await first
+    # then: the duplicate neither claimed nor parsed it; the first parse finished it once
+    assert (during.status, during.attempts) == (DocumentStatus.PARSING, 1)
+    assert during.updated_at == claimed.updated_at
+    done = await stored(db, Document, document.id)
+    assert (done.status, done.attempts) == (DocumentStatus.PARSED, 1)
+    assert len(await audit_rows(db, "document.parse")) == 1
+
+
+async def test_a_freshly_claimed_document_is_left_to_its_worker(db, settings):
+    # given: documents claimed within the bound a parse may run, one on its last attempt
+    candidate, _ = await candidate_user(db, settings)
+    claimed_at = utcnow() - STALE_CLAIM + timedelta(minutes=1)
+    rows = [
+        await stored_document(
+            db,
+            settings,
+            candidate,
+            pdfs.simple_cv_pdf(),
+            status=DocumentStatus.PARSING,
+            attempts=attempts,
+            updated_at=claimed_at,
+        )
+        for attempts in (1, MAX_ATTEMPTS)
+    ]
+    before = [await stored(db, Document, row.id) for row in rows]
+    # when
+    for row in rows:
+        await process_document(db, LocalStorage(settings.files_dir), row.id, Limits())
+    # then: nothing claimed, parsed or given up
+    after = [await stored(db, Document, row.id) for row in rows]
+    assert [(a.status, a.attempts) for a in after] == [
+        (DocumentStatus.PARSING, 1),
+        (DocumentStatus.PARSING, MAX_ATTEMPTS),
+    ]
+    assert [a.updated_at for a in after] == [b.updated_at for b in before]
+    assert await audit_rows(db, "document.parse") == []
+
+
+async def test_a_stale_claim_is_taken_over_or_given_up_when_attempts_ran_out(db, settings):
+    # given: documents whose worker claimed them longer ago than a parse may run
+    candidate, _ = await candidate_user(db, settings)
+    claimed_at = utcnow() - STALE_CLAIM - timedelta(seconds=5)
+    rows = [
+        await stored_document(
+            db,
+            settings,
+            candidate,
+            pdfs.simple_cv_pdf(),
+            status=DocumentStatus.PARSING,
+            attempts=attempts,
+            updated_at=claimed_at,
+        )
+        for attempts in (1, MAX_ATTEMPTS)
+    ]
+    # when
+    for row in rows:
+        await process_document(db, LocalStorage(settings.files_dir), row.id, Limits())
+    # then: the first is parsed on a second attempt, the one out of attempts FAILED
+    resumed, exhausted = [await stored(db, Document, row.id) for row in rows]
+    assert (resumed.status, resumed.attempts) == (DocumentStatus.PARSED, 2)
+    assert (exhausted.status, exhausted.attempts) == (DocumentStatus.FAILED, MAX_ATTEMPTS)
+    assert exhausted.failure_reason == "parsing did not complete after 3 attempts"
+
+
+async def test_a_failed_attempt_is_handed_back_counted_and_the_next_delivery_parses(db, settings):
+    # given: storage whose first read fails
+    candidate, _ = await candidate_user(db, settings)
+    document = await stored_document(db, settings, candidate, pdfs.simple_cv_pdf())
+    storage = FlakyStorage(settings.files_dir, failures=1)
+    # when
+    with pytest.raises(OSError, match="storage unavailable"):
+        await process_document(db, storage, document.id, Limits())
+    # then: PENDING again at once, the attempt counted
+    handed_back = await stored(db, Document, document.id)
+    assert (handed_back.status, handed_back.attempts) == (DocumentStatus.PENDING, 1)
+    # when: the retried message arrives
+    await process_document(db, storage, document.id, Limits())
+    # then
+    done = await stored(db, Document, document.id)
+    assert (done.status, done.attempts) == (DocumentStatus.PARSED, 2)
+    assert len(await audit_rows(db, "document.parse")) == 1
 
 
 async def test_a_missing_stored_file_fails_the_document(client, db, settings, worker):

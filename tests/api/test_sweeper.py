@@ -16,6 +16,7 @@ from dramatiq import Message
 from dramatiq.brokers.stub import StubBroker
 
 from models.base import utcnow
+from models.document import Document
 from models.enums import (
     CollectionMode,
     DocumentStatus,
@@ -119,11 +120,13 @@ async def test_the_sweeper_resends_an_import_whose_heartbeat_went_silent_and_lea
 async def test_the_sweeper_resends_stuck_parses_and_evaluations_and_unsent_outbox_rows(
     db: Any, broker: StubBroker
 ) -> None:
-    # given: a parse claimed 5 minutes ago, an evaluation pending for 10, a message never sent
+    # given: a parse claimed longer ago than a parse may run, an evaluation pending for 10
+    # minutes, a message never sent
     candidate = await make_candidate(db)
     old = utcnow() - timedelta(minutes=10)
     document = make_document_row(candidate, None)
-    document.status, document.updated_at = DocumentStatus.PARSING, utcnow() - timedelta(minutes=5)
+    document.status, document.attempts = DocumentStatus.PARSING, 1
+    document.updated_at = utcnow() - sweeper.PARSE_STALE - timedelta(seconds=5)
     fresh = make_document_row(candidate, None)
     fresh.sha256, fresh.status = "1" * 64, DocumentStatus.PENDING
     evaluation = Evaluation(
@@ -139,8 +142,61 @@ async def test_the_sweeper_resends_stuck_parses_and_evaluations_and_unsent_outbo
     assert sent(broker, RUN_EVALUATION.queue) == [[str(evaluation.id)]]
     assert sent(broker, RUN_IMPORT.queue) == [["x"]]
     assert (await stored(db, OutboxMessage, unsent.id)).sent_at is not None
+    # the parse is PENDING again, so its message claims it at once; the lost attempt counts
+    resent = await stored(db, Document, document.id)
+    assert (resent.status, resent.attempts) == (DocumentStatus.PENDING, 1)
     again = await sweeper.sweep(db)  # re-sent just now: the next re-send waits another bound
     assert again == {"import": 0, "document": 0, "evaluation": 0, "outbox": 0}
+
+
+async def test_a_parse_within_its_time_limit_is_not_resent(db: Any, broker: StubBroker) -> None:
+    # given: a parse claimed 5 minutes ago (the actor's time limit: its worker may be alive)
+    candidate = await make_candidate(db)
+    document = make_document_row(candidate, None)
+    document.status, document.attempts = DocumentStatus.PARSING, 1
+    document.updated_at = utcnow() - timedelta(minutes=5)
+    await add(db, document)
+    before = await stored(db, Document, document.id)
+    # when
+    found = await sweeper.sweep(db)
+    # then: left to its worker, untouched
+    assert found["document"] == 0
+    assert sent(broker, PARSE_DOCUMENT.queue) == []
+    after = await stored(db, Document, document.id)
+    assert (after.status, after.attempts, after.updated_at) == (
+        DocumentStatus.PARSING,
+        1,
+        before.updated_at,
+    )
+
+
+async def test_an_admin_retry_leaves_a_parse_in_progress_to_its_worker(
+    client: Any, db: Any, settings: Any, broker: StubBroker
+) -> None:
+    # given: a parse claimed a minute ago, and one whose worker is long gone
+    token = token_for(settings, await make_user(db, Role.ADMIN))
+    candidate = await make_candidate(db)
+    live, lost = make_document_row(candidate, None), make_document_row(candidate, None)
+    live.sha256 = "1" * 64
+    live.status = lost.status = DocumentStatus.PARSING
+    live.updated_at = utcnow() - timedelta(minutes=1)
+    lost.updated_at = utcnow() - sweeper.PARSE_STALE - timedelta(minutes=1)
+    await add(db, live, lost)
+    before = await stored(db, Document, live.id)
+    # when
+    results = [
+        (await gql(client, RETRY, {"kind": "CV_PARSE", "id": str(row.id)}, token)).data[
+            "retryBackgroundJob"
+        ]
+        for row in (live, lost)
+    ]
+    # then: both are sent; the live one keeps its claim (its message will find it taken)
+    assert [(r["__typename"], r["status"]) for r in results] == [
+        ("RetryBackgroundJobSuccess", "PARSING"),
+        ("RetryBackgroundJobSuccess", "PENDING"),
+    ]
+    assert sent(broker, PARSE_DOCUMENT.queue) == [[str(live.id)], [str(lost.id)]]
+    assert (await stored(db, Document, live.id)).updated_at == before.updated_at
 
 
 async def test_a_second_message_for_an_import_held_by_a_live_run_does_nothing(db: Any) -> None:
