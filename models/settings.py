@@ -54,6 +54,8 @@ class Settings:
     max_string_literal: int = 20_000  # characters of a string literal in the query text
     document_cache_bytes: int = 32 * 1024 * 1024  # each of the parse and validation caches
     max_cached_document_bytes: int = 16 * 1024  # larger documents are not cached
+    compiled_execution: str = "on"  # "on", "off" or "differential" (schema/compiled.py)
+    plan_cache_bytes: int = 16 * 1024 * 1024  # the compiled execution plans
     db_pool_size: int = 20
     db_max_overflow: int = 0
     gc_gen0_threshold: int = 50_000
@@ -97,6 +99,8 @@ class Settings:
             raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (HS256)")
         if self.introspection not in INTROSPECTION_MODES:
             raise ValueError(f"INTROSPECTION must be one of {', '.join(INTROSPECTION_MODES)}")
+        if self.compiled_execution not in ("on", "off", "differential"):
+            raise ValueError("COMPILED_EXECUTION must be one of on, off, differential")
         if self.environment not in (PRODUCTION, DEVELOPMENT):
             raise ValueError(f"ENVIRONMENT must be {PRODUCTION} or {DEVELOPMENT}")
         for name in ("llm_timeout", "llm_max_retry_after", "llm_breaker_threshold"):
@@ -180,6 +184,8 @@ class Settings:
             "max_cached_document_bytes": config(
                 "MAX_CACHED_DOCUMENT_BYTES", cast=int, default=16 * 1024
             ),
+            "compiled_execution": config("COMPILED_EXECUTION", default="on").strip().lower(),
+            "plan_cache_bytes": config("PLAN_CACHE_BYTES", cast=int, default=16 * 1024 * 1024),
             "db_pool_size": config("DB_POOL_SIZE", cast=int, default=20),
             "db_max_overflow": config("DB_MAX_OVERFLOW", cast=int, default=0),
             "gc_gen0_threshold": config("GC_GEN0_THRESHOLD", cast=int, default=50_000),

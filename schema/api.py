@@ -23,6 +23,7 @@ from strawberry.schema.schema import validate_document
 
 from models.settings import Settings
 from resolvers.errors import PublicError
+from schema.compiled import compiled_executor
 from schema.cost import QueryCostLimiter
 from schema.documents import CachedValidation, DocumentCaches, DocumentGate, DocumentLimits
 from schema.introspection import IntrospectionPolicy
@@ -135,6 +136,8 @@ class SchemaLimits:
     documents: DocumentLimits
     introspection: str  # "true", "admin" or "false"
     tracing: bool  # OpenTelemetry spans (OTEL_EXPORTER_OTLP_ENDPOINT set)
+    execution: str  # compiled execution: "on", "off" or "differential"
+    plan_cache_bytes: int
 
     @classmethod
     def of(cls, settings: Settings | None) -> SchemaLimits:
@@ -154,6 +157,8 @@ class SchemaLimits:
             ),
             introspection=source.introspection,
             tracing=bool(source.otel_endpoint),
+            execution=source.compiled_execution,
+            plan_cache_bytes=source.plan_cache_bytes,
         )
 
 
@@ -192,6 +197,7 @@ def _build_schema(limits: SchemaLimits) -> TalentgraphSchema:
             *INTERVIEW_HANDLERS,
         ),
         scalar_overrides=SCALAR_OVERRIDES,
+        execution_context_class=compiled_executor(limits.execution, limits.plan_cache_bytes),
         extensions=[
             OperationRecorder,  # first, so it sees the outcome after every other extension
             lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),

@@ -20,6 +20,7 @@ from loaders.pagination import (
     encode_cursor,
 )
 from resolvers.errors import BadUserInputError
+from schema.prefetch import prefetch_connection
 from schema.types.common import Connection, Edge, PageInfo
 
 T = TypeVar("T")
@@ -48,8 +49,14 @@ async def nested_connection(
     filters: tuple[Any, ...] = (),
     convert: Callable[[Any], T],
     count: Callable[[], Awaitable[int]],
+    info: Any = None,
+    node_type: str | None = None,
 ) -> Connection[T]:
     """The page of `parent_id`'s children the arguments ask for, as a connection.
+
+    With `info` and the GraphQL `node_type`, the relations selected below `edges { node }`
+    are loaded before the connection is returned (`schema.prefetch`): the pages of all
+    parents arrive in one batch, so their prefetches do too.
 
     Raises BadUserInputError for a negative `first` or a cursor of another list or order.
     """
@@ -61,6 +68,8 @@ async def nested_connection(
     except InvalidCursorError as exc:
         raise BadUserInputError(str(exc), field="after" if after else "first") from exc
     page = await loader.load(ParentPageKey(parent_id, size, position, filters, order))
+    if info is not None and node_type is not None and page.rows:
+        await prefetch_connection(info, node_type, page.rows)
     cursors = [encode_cursor(cursor_tag, row, columns) for row in page.rows]
     return Connection(
         edges=[Edge(cursor=c, node=convert(r)) for r, c in zip(page.rows, cursors, strict=True)],

@@ -22,6 +22,10 @@ from models.db import SessionFactory, make_session_factory
 from models.settings import Settings, async_url
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# every query the suite sends runs compiled and on graphql-core, and the two responses must
+# be the same (schema/compiled.py); servers started as subprocesses inherit it
+os.environ.setdefault("COMPILED_EXECUTION", "differential")
+COMPILED_EXECUTION = os.environ["COMPILED_EXECUTION"]
 ON_POSTGRES = bool(TEST_DATABASE_URL)
 JWT_SECRET = "test-secret-0123456789abcdef0123456789abcdef"
 
@@ -83,7 +87,20 @@ def settings(database_url: str, tmp_path: Path, clean_database: None) -> Setting
         seed_demo=False,
         db_pool_size=5,
         db_max_overflow=5,
+        compiled_execution=COMPILED_EXECUTION,
     )
+
+
+@pytest.fixture(autouse=True)
+def compiled_matches_graphql_core() -> Iterator[None]:
+    """Fail a test whose queries answered differently on the compiled path."""
+    from schema.compiled import MISMATCHES
+
+    MISMATCHES.clear()
+    yield
+    found = list(MISMATCHES)
+    MISMATCHES.clear()
+    assert not found, f"compiled execution differs from graphql-core: {found[0]}"
 
 
 @pytest.fixture

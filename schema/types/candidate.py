@@ -291,6 +291,8 @@ class CandidateType:
             order=(order_by or EvaluationOrder.CREATED_AT).value,
             convert=EvaluationType.from_model,
             count=count,
+            info=info,
+            node_type="Evaluation",
         )
 
     @strawberry.field(

@@ -172,6 +172,8 @@ class JobType:
             filters=stages,
             convert=ApplicationType.from_model,
             count=count,
+            info=info,
+            node_type="Application",
         )
 
 
