@@ -3,6 +3,7 @@ parent through a `ParentPageLoader`, so a list of parents costs one statement pe
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from enum import Enum
@@ -20,7 +21,7 @@ from loaders.pagination import (
     encode_cursor,
 )
 from resolvers.errors import BadUserInputError
-from schema.prefetch import prefetch_connection
+from schema.prefetch import prefetch_connection, selects
 from schema.types.common import Connection, Edge, PageInfo
 
 T = TypeVar("T")
@@ -67,9 +68,19 @@ async def nested_connection(
         position = tuple(decode_cursor(cursor_tag, after, columns)) if after else None
     except InvalidCursorError as exc:
         raise BadUserInputError(str(exc), field="after" if after else "first") from exc
-    page = await loader.load(ParentPageKey(parent_id, size, position, filters, order))
-    if info is not None and node_type is not None and page.rows:
-        await prefetch_connection(info, node_type, page.rows)
+    counting: asyncio.Future[int] | None = None
+    if info is not None and selects(info, "totalCount"):
+        # asked for now, with the page: every parent's count joins one batch, whatever
+        # order the parents' pages and prefetches finish in
+        counting = asyncio.ensure_future(count())
+    try:
+        page = await loader.load(ParentPageKey(parent_id, size, position, filters, order))
+        if info is not None and node_type is not None and page.rows:
+            await prefetch_connection(info, node_type, page.rows)
+    except BaseException:
+        if counting is not None:
+            counting.cancel()
+        raise
     cursors = [encode_cursor(cursor_tag, row, columns) for row in page.rows]
     return Connection(
         edges=[Edge(cursor=c, node=convert(r)) for r, c in zip(page.rows, cursors, strict=True)],
@@ -79,5 +90,9 @@ async def nested_connection(
             start_cursor=cursors[0] if cursors else None,
             end_cursor=cursors[-1] if cursors else None,
         ),
-        count=count,
+        count=count if counting is None else _ready(counting),
     )
+
+
+def _ready(counting: asyncio.Future[int]) -> Callable[[], Awaitable[int]]:
+    return lambda: counting

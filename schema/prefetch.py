@@ -74,6 +74,15 @@ async def _prefetch_field(
     await prefetch(ctx, path, relation.child, children, selections)
 
 
+def selects(info: Any, name: str) -> bool:
+    """Whether the field being resolved selects `name` directly (fragments included)."""
+    return any(
+        field.name == name
+        for selected in info.selected_fields
+        for field in fields_of(selected.selections)
+    )
+
+
 async def prefetch_connection(info: Any, type_name: str, rows: Sequence[Any]) -> None:
     """Prefetch below `edges { node { ... } }` of the connection field being resolved."""
     ctx: Context = info.context

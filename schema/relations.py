@@ -34,6 +34,7 @@ from loaders.policy import Viewer
 from resolvers.context import Context
 
 RELATION = "talentgraph.relation"  # the key of a relation in a strawberry field's metadata
+MASKED = "talentgraph.masked"  # the key of a policy-masked column in a field's metadata
 DEFINITION = "strawberry-definition"  # where strawberry keeps the field on a GraphQLField
 
 Convert = Callable[[Context, Any, Any], Any]  # (context, parent row, child row) -> object
@@ -106,6 +107,25 @@ class Relation:
             return lambda child: convert(context, parent, child)
         assert self.make is not None, "relation used before its schema was built"
         return self.make
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A field showing a column of its object's row that the policy may hide (contact data).
+
+    `decide(viewer, row)` is True (show), False (null) or None (the field's resolver decides,
+    with a batched lookup). The resolver applies the same rule; the compiled path uses this
+    declaration to decide without calling it.
+    """
+
+    column: str
+    decide: Callable[[Viewer, Any], bool | None]
+
+
+def masked_of(field_def: GraphQLField) -> Masked | None:
+    definition = (field_def.extensions or {}).get(DEFINITION)
+    metadata = getattr(definition, "metadata", None)
+    return metadata.get(MASKED) if metadata else None
 
 
 def relation(

@@ -30,7 +30,7 @@ from resolvers.documents.access import visible_documents
 from resolvers.interviews import can_view_interview
 from resolvers.saved_jobs import saved_jobs as saved_job_rows
 from schema.pages import EvaluationOrder, nested_connection
-from schema.relations import relation, resolved
+from schema.relations import MASKED, Masked, relation, resolved
 from schema.types.common import Connection
 from schema.types.organization import OrganizationType
 
@@ -201,19 +201,31 @@ class CandidateType:
         loaders = info.context.loaders_at(info, parent=True)
         return value if await can_see_contact_details(info.context, loaders, self.row) else None
 
-    @strawberry.field(description="Normalized email (contact PII: see the type description).")
+    @strawberry.field(
+        description="Normalized email (contact PII: see the type description).",
+        metadata={MASKED: Masked("email", pii_needs_relationship)},
+    )
     def email(self, info: Info) -> str | None:
         return self._contact(info, self.row.email)
 
-    @strawberry.field(description="Phone in E.164 (contact PII: see the type description).")
+    @strawberry.field(
+        description="Phone in E.164 (contact PII: see the type description).",
+        metadata={MASKED: Masked("phone", pii_needs_relationship)},
+    )
     def phone(self, info: Info) -> str | None:
         return self._contact(info, self.row.phone)
 
-    @strawberry.field(description="Date of birth (contact PII: see the type description).")
+    @strawberry.field(
+        description="Date of birth (contact PII: see the type description).",
+        metadata={MASKED: Masked("date_of_birth", pii_needs_relationship)},
+    )
     def date_of_birth(self, info: Info) -> date | None:
         return self._contact(info, self.row.date_of_birth)
 
-    @strawberry.field(description="Gender as given (contact PII: see the type description).")
+    @strawberry.field(
+        description="Gender as given (contact PII: see the type description).",
+        metadata={MASKED: Masked("gender", pii_needs_relationship)},
+    )
     def gender(self, info: Info) -> str | None:
         return self._contact(info, self.row.gender)
 
