@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/talentgraph_bench"
 ADMIN_EMAIL = "admin@bench.example"
 ADMIN_PASSWORD = "bench"
+JOBS = 50  # all OPEN
 
 FIRST_NAMES = [
     "Ada", "Alan", "Grace", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Edsger",
@@ -162,7 +163,7 @@ def generate(candidates: int, password_hash: str, rng_seed: int = 42) -> Tables:
     ]  # fmt: skip
     js_cols = ["id", "job_id", "skill_id", "required", "weight", "created_at"]
     jobs: list[tuple[uuid.UUID, uuid.UUID]] = []
-    for i in range(50):
+    for i in range(JOBS):
         jid, org = uid(), orgs[i % len(orgs)]
         jobs.append((jid, org))
         ts = epoch + timedelta(hours=i)

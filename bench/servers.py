@@ -115,8 +115,15 @@ def venv_python() -> str:
     return str(candidate) if candidate.exists() else sys.executable
 
 
-def start_ours(database_url: str, port: int, workers: int = 2) -> Server:
-    """`server.py serve` with N processes against `database_url` (asyncpg driver)."""
+def start_ours(
+    database_url: str, port: int, workers: int = 2, max_query_cost: int | None = None
+) -> Server:
+    """`server.py serve` with N processes against `database_url` (asyncpg driver).
+
+    `max_query_cost` replaces the server's query-cost limit (MAX_QUERY_COST) when given: the
+    cost estimate counts 10 items per plain list, so a large page of pages can pass the
+    default limit although it fetches fewer rows.
+    """
     ensure_port_free(port)
     env = {
         **os.environ,
@@ -127,6 +134,8 @@ def start_ours(database_url: str, port: int, workers: int = 2) -> Server:
         "PYTHONUNBUFFERED": "1",
     }
     env["LOG_LEVEL"] = "warning"
+    if max_query_cost is not None:
+        env["MAX_QUERY_COST"] = str(max_query_cost)
     argv = [
         venv_python(), "server.py", "serve", "--workers", str(workers),
         "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
