@@ -130,6 +130,9 @@ def start_ours(
         "DATABASE_URL": database_url,
         "JWT_SECRET": secrets.token_urlsafe(36),  # 48 characters
         "SEED_DEMO": "false",
+        # one bench user sends far more than a person would: the per-user limit is not
+        # what is measured
+        "RATE_LIMIT_USER": "100000000",
         "GRAPHIQL": "false",
         "PYTHONUNBUFFERED": "1",
     }
