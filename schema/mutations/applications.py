@@ -8,7 +8,7 @@ import strawberry
 
 from loaders.policy import can_view_application
 from models.enums import ApplicationStage
-from resolvers import pipeline
+from resolvers import application_writes
 from resolvers.context import Context
 from resolvers.errors import InvalidTransitionError, NotFoundError
 from schema.inputs import lookup_id
@@ -53,10 +53,10 @@ class InvalidStageTransition(UserError):
 
 
 class ApplicationExistsHandler(
-    strawberry.ExceptionHandler[pipeline.ApplicationExistsError, ApplicationExists]
+    strawberry.ExceptionHandler[application_writes.ApplicationExistsError, ApplicationExists]
 ):
     def handle(
-        self, exception: pipeline.ApplicationExistsError, *, field: Any, info: Any
+        self, exception: application_writes.ApplicationExistsError, *, field: Any, info: Any
     ) -> ApplicationExists:
         return ApplicationExists(
             code=ErrorCode.DUPLICATE,
@@ -133,7 +133,7 @@ class ApplicationMutations:
             candidate_key = lookup_id(candidate_id)
             if candidate_key is None:
                 raise NotFoundError("Candidate not found", field="candidateId")
-        row = await pipeline.apply_to_job(
+        row = await application_writes.apply_to_job(
             info.context, lookup_id(job_id), candidate_key, cover_letter
         )
         return ApplyToJobSuccess(application=ApplicationType.from_model(row))
@@ -153,5 +153,5 @@ class ApplicationMutations:
             strawberry.argument(description="Why, kept with the event (max 2,000 characters)."),
         ] = None,
     ) -> MoveApplicationResult:
-        row = await pipeline.move_application(info.context, lookup_id(id), stage, note)
+        row = await application_writes.move_application(info.context, lookup_id(id), stage, note)
         return MoveApplicationSuccess(application=ApplicationType.from_model(row))

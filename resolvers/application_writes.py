@@ -1,4 +1,4 @@
-"""Applications: applying to a job and moving along the hiring pipeline.
+"""Application writes: applying to a job and moving along the hiring pipeline.
 
 The pipeline is an explicit state machine: APPLIED -> SCREENING -> INTERVIEW -> OFFER -> HIRED,
 REJECTED from any open stage (by the hiring organization), WITHDRAWN from any open stage (by
