@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -165,6 +166,7 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.session_factory = session_factory
         self.rate_limiter = rate_limiter
+        self.operations: asyncio.Semaphore | None = None  # created on the serving loop
         self.external: ExternalIdentityProvider | None = None
         if settings.oidc_issuer and settings.oidc_audience and settings.oidc_jwks_url:
             self.external = ExternalIdentityProvider(
@@ -323,15 +325,8 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
         get = request_adapter.method == "GET"
         allowed = {OperationType.QUERY} if get else {OperationType.QUERY, OperationType.MUTATION}
         try:
-            return await self.schema.execute(
-                request_data.query,
-                root_value=root_value,
-                variable_values=request_data.variables,
-                context_value=context,
-                operation_name=request_data.operation_name,
-                allowed_operation_types=allowed,
-                operation_extensions=request_data.extensions,
-            )
+            async with self._operations():
+                return await self._execute(request_data, root_value, context, allowed)
         except CannotGetOperationTypeError as exc:
             raise RequestError(400, exc.as_http_error_reason()) from exc
         except InvalidOperationTypeError as exc:
@@ -343,6 +338,31 @@ class TalentgraphGraphQL(GraphQL[Context, None]):
             ) from exc
         except MissingQueryError as exc:
             raise RequestError(400, "No GraphQL query found in the request") from exc
+
+    async def _execute(
+        self, request_data: GraphQLRequestData, root_value: Any, context: Context, allowed: Any
+    ) -> ExecutionResult:
+        return await self.schema.execute(
+            request_data.query,
+            root_value=root_value,
+            variable_values=request_data.variables,
+            context_value=context,
+            operation_name=request_data.operation_name,
+            allowed_operation_types=allowed,
+            operation_extensions=request_data.extensions,
+        )
+
+    def _operations(self) -> asyncio.Semaphore:
+        """At most `MAX_CONCURRENT_OPERATIONS` operations execute at once in this process;
+        the others wait their turn.
+
+        The work of an operation is CPU in this process: running more of them at once only
+        interleaves them, which holds more responses in memory at a time, makes each
+        garbage collection scan more live objects and lengthens every one of them.
+        """
+        if self.operations is None:
+            self.operations = asyncio.Semaphore(self.settings.max_concurrent_operations)
+        return self.operations
 
     async def get_sub_response(self, request: Any) -> Response:
         sub_response: Response = await super().get_sub_response(request)
