@@ -197,7 +197,11 @@ def _build_schema(limits: SchemaLimits) -> TalentgraphSchema:
             *INTERVIEW_HANDLERS,
         ),
         scalar_overrides=SCALAR_OVERRIDES,
-        execution_context_class=compiled_executor(limits.execution, limits.plan_cache_bytes),
+        execution_context_class=compiled_executor(
+            limits.execution,
+            limits.plan_cache_bytes,
+            limits.documents.max_cached_document_bytes,
+        ),
         extensions=[
             OperationRecorder,  # first, so it sees the outcome after every other extension
             lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),

@@ -64,7 +64,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from loaders.registry import Loaders
 from models.db import statement_counter
 from resolvers.context import Context
-from schema.documents import NODE_BYTES, ByteBoundedCache
+from schema.documents import NODE_BYTES, ByteBoundedCache, nodes, text_bytes
 from schema.relations import DEFINITION, Masked, Relation, masked_of, relation_of
 
 logger = logging.getLogger("talentgraph.compiled")
@@ -109,18 +109,21 @@ class PlanCache:
     """Plans by selection set, bounded by the bytes their steps take (a client sending
     ever new documents cannot pin memory)."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, max_document_bytes: int) -> None:
+        self.max_document_bytes = max_document_bytes  # larger documents' plans are not kept
         self.plans: ByteBoundedCache[ObjectPlan] = ByteBoundedCache(max_bytes)
         self.directive_variables: ByteBoundedCache[tuple[str, ...]] = ByteBoundedCache(
             max_bytes // 8
         )
 
 
-def compiled_executor(mode: str, max_bytes: int) -> type[StrawberryGraphQLCoreExecutionContext]:
+def compiled_executor(
+    mode: str, max_bytes: int, max_document_bytes: int = 16 * 1024
+) -> type[StrawberryGraphQLCoreExecutionContext]:
     """The executor class of one schema: its own plan cache, and the mode."""
     if mode not in MODES:
         raise ValueError(f"COMPILED_EXECUTION must be one of {', '.join(MODES)}")
-    cache = PlanCache(max_bytes)
+    cache = PlanCache(max_bytes, max_document_bytes)
     return type(
         "CompiledExecutor", (CompiledExecutor,), {"cache": cache, "mode": mode, "compiled": True}
     )
@@ -176,20 +179,35 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
     # -- plans ---------------------------------------------------------------------------
 
     def _plan(self, object_type: GraphQLObjectType, details: Any) -> ObjectPlan:
-        key = self._cache_key(object_type, details)
-        plan = self.cache.plans.get(key)
+        """The selection's plan, from the cache or compiled now.
+
+        A plan holds its field nodes, and through them the whole parsed document: its
+        entry is charged for the document too. Documents too large for the parse cache are
+        compiled for the request and not kept (each request parses them anew anyway).
+        """
+        body = self.operation.loc.source.body if self.operation.loc else ""
+        cacheable = text_bytes(body) <= self.cache.max_document_bytes
+        key = self._cache_key(object_type, details) if cacheable else ""
+        plan = self.cache.plans.get(key) if cacheable else None
         if plan is None:
             counted = [0]
             plan = self._compile(object_type, details, counted)
-            self.cache.plans.put(key, plan, counted[0] * NODE_BYTES)
+            if cacheable:
+                size = counted[0] * NODE_BYTES + self._document_bytes(body)
+                self.cache.plans.put(key, plan, size)
         return plan
 
+    def _document_bytes(self, body: str) -> int:
+        """The parsed document's estimated size, as the parse cache counts it."""
+        parts: list[Any] = [self.operation, *self.fragment_definitions.values()]
+        return text_bytes(body) + NODE_BYTES * sum(1 for part in parts for _ in nodes(part))
+
     def _cache_key(self, object_type: GraphQLObjectType, details: Any) -> str:
-        nodes = ",".join(str(id(d.node)) for d in details)
+        ids = ",".join(str(id(d.node)) for d in details)
         names = self._directive_variables()
         values = self.variable_values.coerced
         conditions = json.dumps([values.get(name) for name in names]) if names else ""
-        return f"{object_type.name}:{nodes}:{conditions}"
+        return f"{object_type.name}:{ids}:{conditions}"
 
     def _directive_variables(self) -> tuple[str, ...]:
         """The variables the operation's `@skip`/`@include` read: a plan holds for one set

@@ -266,3 +266,28 @@ async def test_the_differential_mode_catches_a_declaration_that_disagrees_with_i
     assert result.data == {"secret": {"value": "from the column"}}
     assert len(mismatches) == 1
     assert "from the resolver" in mismatches[0]["graphql-core"]
+
+
+async def test_a_plan_is_charged_for_its_document_and_large_documents_are_not_kept(
+    settings: Settings, world: dict[str, Any]
+) -> None:
+    # given: the parse cache keeps documents of up to 400 bytes
+    tuned = dataclasses.replace(
+        settings, compiled_execution="on", max_cached_document_bytes=400, plan_cache_bytes=1 << 20
+    )
+    cache = build_schema(tuned).execution_context_class.cache
+    small = "{ candidates(first: 2) { edges { node { firstName } } } }"
+    large = small + "\n# " + "x" * 1000
+    async with variant_client(tuned) as client:
+        headers = {"Authorization": f"Bearer {world['admin']}"}
+
+        # when
+        first = await client.post("/graphql", json={"query": small}, headers=headers)
+        kept = len(cache.plans), cache.plans.bytes
+        second = await client.post("/graphql", json={"query": large}, headers=headers)
+
+    # then: the small document's plans are kept and charged at least its text; the large
+    # one is answered alike but leaves nothing behind
+    assert first.json() == second.json()
+    assert kept[0] > 0 and kept[1] >= kept[0] * len(small)
+    assert (len(cache.plans), cache.plans.bytes) == kept
