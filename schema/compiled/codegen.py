@@ -1,0 +1,141 @@
+"""A plan as Python code: one straight block per field (what graphql-jit does in JavaScript)."""
+
+from __future__ import annotations
+
+from keyword import iskeyword
+from math import isfinite
+from typing import Any
+
+from graphql import (
+    GraphQLBoolean,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLString,
+    Undefined,
+)
+from graphql.pyutils import Path
+
+from schema.compiled.plans import (
+    LEAF,
+    MASKED,
+    MAX_INT,
+    MIN_INT,
+    RELATION,
+    TYPENAME,
+    VALUE,
+    ObjectPlan,
+    Step,
+    unwrap_non_null,
+)
+
+
+def generate(plan: ObjectPlan) -> Any:
+    """The plan as a Python function: one straight block of code per field, so running it
+    costs no loop, dispatch or lookups on the steps (what graphql-jit does in JavaScript).
+
+    Leaves of the common scalar and enum types are read and checked inline; anything off
+    the fast path (a null, an uncoercible value, an error) calls the executor's methods,
+    which do exactly what graphql-core does.
+    """
+    names: dict[str, Any] = {
+        "Path": Path,
+        "UNDEFINED": Undefined,
+        "PARENT": plan.type,
+        "TYPE": plan.type.name,
+        "isfinite": isfinite,
+        "MIN_INT": MIN_INT,
+        "MAX_INT": MAX_INT,
+    }
+    lines = [
+        "def run(ex, source, path, keys):",
+        "    results = {}",
+        "    pending = None",
+        "    is_awaitable = ex.is_awaitable",
+        "    try:",
+    ]
+    for index, step in enumerate(plan.steps):
+        names[f"S{index}"] = step
+        lines.extend(f"        {line}" for line in _step_code(step, index, names))
+    lines += [
+        "    except Exception:",
+        "        if pending:",
+        "            ex.settle_in_background([results[k] for k in pending])",
+        "        raise",
+        "    if pending is None:",
+        "        return results",
+        "    return ex._gather(results, pending)",
+    ]
+    code = "\n".join(lines)
+    exec(compile(code, f"<plan {plan.type.name}>", "exec"), names)  # noqa: S102 - our own code
+    return names["run"]
+
+
+def _step_code(step: Step, index: int, names: dict[str, Any]) -> list[str]:
+    key = repr(step.key)
+    here = f"Path(path, {key}, TYPE)"
+    if step.kind == TYPENAME:
+        return [f"results[{key}] = TYPE"]
+    if step.kind == LEAF:
+        read = (
+            f"value = source.{step.attr}"
+            if step.attr.isidentifier() and not iskeyword(step.attr)
+            else f"value = getattr(source, {step.attr!r})"
+        )
+        test, coerced = _inline_coercion(step, index, names)
+        null = [] if step.non_null else ["elif value is None:", f"    results[{key}] = None"]
+        return [
+            "try:",
+            f"    {read}",
+            f"    if {test}:",
+            f"        results[{key}] = {coerced}",
+            *(f"    {line}" for line in null),
+            "    else:",
+            f"        results[{key}] = ex._leaf_slow(S{index}, value, {here})",
+            "except Exception as raw_error:",
+            f"    ex._leaf_error(S{index}, raw_error, {here})",
+            f"    results[{key}] = None",
+        ]
+    call = (
+        f"ex._execute_step(S{index}, source, {here}, keys)"
+        if step.kind in (VALUE, RELATION)
+        else f"ex.execute_field(PARENT, source, S{index}.details, {here}, None)"
+    )
+    general = [
+        f"result = {call}",
+        "if result is not UNDEFINED:",
+        f"    results[{key}] = result",
+        "    if is_awaitable(result):",
+        "        if pending is None:",
+        "            pending = []",
+        f"        pending.append({key})",
+    ]
+    if step.kind == MASKED:
+        resolve = f"result = ex.execute_field(PARENT, source, S{index}.details, {here}, None)"
+        return [
+            f"decided, value = ex._masked(S{index}, source, path)",
+            "if decided:",
+            f"    results[{key}] = value",
+            "else:",
+            *(f"    {line}" for line in [resolve, *general[1:]]),
+        ]
+    return general
+
+
+def _inline_coercion(step: Step, index: int, names: dict[str, Any]) -> tuple[str, str]:
+    """(a test that the value needs no coercion but this, the coerced value)."""
+    leaf = unwrap_non_null(step.return_type)
+    if leaf is GraphQLString or leaf is GraphQLID:
+        return "value.__class__ is str", "value"
+    if leaf is GraphQLBoolean:
+        return "value.__class__ is bool", "value"
+    if leaf is GraphQLInt:
+        return "value.__class__ is int and MIN_INT <= value <= MAX_INT", "value"
+    if leaf is GraphQLFloat:
+        return "value.__class__ is float and isfinite(value)", "value"
+    names[f"C{index}"] = step.coerce
+    return (
+        f"value is not None and (coerced := C{index}(value)) is not None "
+        "and coerced is not UNDEFINED",
+        "coerced",
+    )
