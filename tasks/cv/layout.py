@@ -4,6 +4,10 @@ Layout mode renders each page as fixed-width rows, so columns show up as a verti
 whitespace (a gutter) that most rows share. We split rows at that gutter and read the left
 column before the right one; rows that run across the gutter (a full-width header, say) stay
 where they are and end the column block above them.
+
+With the fonts of each row (`tasks.cv.runs`), a line that the producer wrapped is joined to the
+line it continues: a title or an institution wrapped inside a narrow column or table cell reads
+as one line again (`rejoined`).
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tasks.cv.dates import DATE, RANGE_RE
+from tasks.cv.lexicon import COMPANY_WORDS, DEGREE_RE, INSTITUTION_WORDS, TITLE_WORDS
+from tasks.cv.runs import Row
 
 PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?(?:page|p\.|seite|pagina|página)?\s*\d{1,3}\s*(?:(?:of|/|von|de|sur)\s*\d{1,3})?"
@@ -38,6 +44,15 @@ class Line:
     line: int
     column: int = 0  # 0 = full width or left column, 1 = right column
     column_start: bool = False  # first line of a column block (a new reading context)
+    # where it sits and how it is drawn, when the fonts are known (see `tasks.cv.runs`)
+    start: int = 0  # column of its first character in the layout row
+    end: int = 0  # column after its last character
+    y: float | None = None  # height on the page, larger is lower
+    x0: float = 0.0  # where its text starts and ends on the page (when the fonts are known)
+    x1: float = 0.0
+    font: str = ""
+    size: float = 0.0
+    bold: bool = False
 
 
 def unjustified(text: str) -> str:
@@ -146,22 +161,58 @@ def find_gutter(rows: list[str]) -> int | None:
     return None if best is None else best[1]
 
 
-def page_lines(page: int, rows: list[str], drop: set[tuple[int, int]]) -> tuple[list[Line], int]:
+def _styled(line: Line, offset: int, half: str, row: Row | None) -> Line:
+    """`line` with its position in the row and, when known, the font of its first run."""
+    start = offset + len(half) - len(half.lstrip())
+    end = offset + len(half.rstrip())
+    if row is None:
+        return replace(line, start=start, end=end)
+    run = row.run_at(start)
+    extent = row.extent(start, end)
+    if run is None or extent is None:
+        return replace(line, start=start, end=end, y=row.y)
+    return replace(
+        line,
+        start=start,
+        end=end,
+        y=row.y,
+        x0=extent[0],
+        x1=extent[1],
+        font=run.font,
+        size=run.size,
+        bold=run.bold,
+    )
+
+
+def page_lines(
+    page: int,
+    rows: list[str],
+    drop: set[tuple[int, int]],
+    styles: list[Row] | None = None,
+) -> tuple[list[Line], int]:
     """Lines of one page in reading order, and the gutter position relative to the width."""
     kept = [(index, row) for index, row in enumerate(rows) if (page, index) not in drop]
     gutter = find_gutter([row for _, row in kept])
+
+    def style(index: int) -> Row | None:
+        return styles[index] if styles is not None and index < len(styles) else None
+
     lines: list[Line] = []
     if gutter is None:
-        lines = [Line(unjustified(row), page + 1, index + 1) for index, row in kept if row.strip()]
-        return lines, 0
+        lines = [
+            _styled(Line(unjustified(row), page + 1, index + 1), 0, row, style(index))
+            for index, row in kept
+            if row.strip()
+        ]
+        return rejoined(lines), 0
     left: list[Line] = []
     right: list[Line] = []
 
     def flush() -> None:
-        for position, line in enumerate(left):
-            lines.append(Line(line.text, line.page, line.line, 0, position == 0))
-        for position, line in enumerate(right):
-            lines.append(Line(line.text, line.page, line.line, 1, position == 0))
+        for position, line in enumerate(rejoined(left)):
+            lines.append(replace(line, column=0, column_start=position == 0))
+        for position, line in enumerate(rejoined(right)):
+            lines.append(replace(line, column=1, column_start=position == 0))
         left.clear()
         right.clear()
 
@@ -171,14 +222,159 @@ def page_lines(page: int, rows: list[str], drop: set[tuple[int, int]]) -> tuple[
         halves = _split_at(row, gutter)
         if halves is None:
             flush()
-            lines.append(Line(unjustified(row), page + 1, index + 1))
+            lines.append(_styled(Line(unjustified(row), page + 1, index + 1), 0, row, style(index)))
             continue
         if halves[0].strip():
-            left.append(Line(unjustified(halves[0]), page + 1, index + 1))
+            line = Line(unjustified(halves[0]), page + 1, index + 1)
+            left.append(_styled(line, 0, halves[0], style(index)))
         if halves[1].strip():
-            right.append(Line(unjustified(halves[1]), page + 1, index + 1, 1))
+            line = Line(unjustified(halves[1]), page + 1, index + 1, 1)
+            right.append(_styled(line, len(row) - len(halves[1]), halves[1], style(index)))
     flush()
     return lines, gutter
+
+
+LEADING_BULLET = re.compile(r"^[•●▪◦‣∙·*\-–—>»✓✔]")
+CELL_GAP = re.compile(r" {2,}")
+# Rows closer than this many font heights are lines of one paragraph: a wrapped line sits one
+# line pitch below the line it continues, the next entry or block sits further (its margin).
+WRAP_PITCH = 1.6
+LETTER = re.compile(r"[^\W\d_]")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+FULL_SHARE = 0.6  # a wrapped line fills at least this share of its column
+# a field of its own: "Address: …", an email address
+FIELD = re.compile(r"^[^\W\d_][\w ]{0,20}:\s|@")
+
+
+def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float) -> str | None:
+    """`above` with `below` joined to it when `below` is the rest of its text, else None.
+
+    A wrapped line starts where the text it continues starts, in the same font (name, size,
+    weight), one line pitch lower; it is no bullet and no date. Either the line above ran out
+    of room (the first word below would not have fitted before the column's right edge), or
+    the line above is an entry row whose first cell wrapped: "Junior Frontend" and its dates
+    over "Developer". A cell of a narrow table or flex row wraps well before the column's edge,
+    so there the cue is the shape: one or two words that no entry row of theirs follows (a
+    degree over its school's row is the next entry, not the rest of this one).
+    """
+    if not above.font or above.font != below.font or abs(above.size - below.size) > 0.05:
+        return None
+    if above.y is None or below.y is None or above.bold != below.bold:
+        return None
+    pitch = abs(below.y - above.y)
+    if pitch == 0 or pitch > WRAP_PITCH * max(above.size, 0.01):
+        return None
+    if abs(below.start - above.start) > 1 or CELL_GAP.search(below.text):
+        return None
+    if LEADING_BULLET.match(below.text) or is_dates_only(below.text):
+        return None
+    if LEADING_BULLET.match(above.text) or is_dates_only(above.text):
+        return None
+    cells = CELL_GAP.split(above.text, maxsplit=1)
+    if len(cells) == 2:
+        head, rest = cells
+        if not is_entry_row(head, rest) or re.search(DATE, below.text, re.IGNORECASE):
+            return None
+        if len(below.text.split()) > 2 or _entry_row_after(below, after):
+            return None
+        gap = above.text[len(head) : len(above.text) - len(rest)]
+        return f"{head} {below.text}{gap}{rest}"
+    if FIELD.search(below.text) or "@" in above.text:
+        return None
+    if not LETTER.search(above.text) or not LETTER.search(below.text):
+        return None  # a phone number, a figure: no wrapped prose
+    if EDGE_DATE.search(above.text) or (YEAR.search(above.text) and YEAR.search(below.text)):
+        return None  # an entry that closes with its year, or two dated entries
+    # measured on the page, in the font's own average character width: layout text's fixed
+    # columns are too coarse to say whether a word would have fitted
+    char_width = (below.x1 - below.x0) / max(len(below.text), 1)
+    if _two_kinds(above.text, below.text):
+        return None
+    first_word = below.text.split()[0]
+    needed = above.x1 + char_width * (1 + len(first_word))
+    if needed <= right_edge:
+        return None  # it would have fitted: the line above ended on purpose
+    if above.x1 - above.x0 < FULL_SHARE * (right_edge - above.x0):
+        return None  # a short line: a long word (an address, a URL) would never fit after it
+    return f"{above.text} {below.text}"
+
+
+ONE_PIECE_BREAKS = re.compile(r"[|•·,;]|\s[—–-](?:\s|$)|\s@\s")
+
+
+def _kinds(text: str) -> set[str]:
+    words = [word.strip(".,()").casefold() for word in text.split()]
+    kinds = set()
+    if DEGREE_RE.search(text):
+        kinds.add("degree")
+    if any(word in INSTITUTION_WORDS for word in words):
+        kinds.add("institution")
+    if any(word in TITLE_WORDS for word in words):
+        kinds.add("title")
+    if any(word in COMPANY_WORDS for word in words) or "&" in text:
+        kinds.add("company")
+    return kinds
+
+
+def _two_kinds(above: str, below: str) -> bool:
+    """Whether two lines name two different things of one entry, each whole: a degree over
+    its school, a job title over its employer (or the other way round). A line with a
+    separator in it names both itself; its wrapped rest may name anything."""
+    if ONE_PIECE_BREAKS.search(above):
+        return False
+    upper, lower = _kinds(above), _kinds(below)
+    pairs = (("degree", "institution"), ("title", "company"), ("company", "title"))
+    return any(
+        first in upper and second in lower and second not in upper and first not in lower
+        for first, second in pairs
+    )
+
+
+def _right_edge(ends: list[float], without: float) -> float:
+    """Where the lines of a column end when they run out of room: the furthest any other line
+    reaches (the line being judged says nothing about the column's width)."""
+    others = list(ends)
+    if without in others:
+        others.remove(without)
+    return max(others, default=without)
+
+
+def _entry_row_after(line: Line, after: Line | None) -> bool:
+    """Whether `after` is an entry row (text and its dates) in the font of `line`."""
+    if after is None or after.font != line.font or after.bold != line.bold:
+        return False
+    cells = CELL_GAP.split(after.text, maxsplit=1)
+    return len(cells) == 2 and is_entry_row(*cells)
+
+
+def rejoined(lines: list[Line]) -> list[Line]:
+    """Consecutive lines of one column with wrapped lines joined to the line they continue.
+
+    A joined line keeps the place of its first row and the extent of its last one, so a
+    further wrapped row is judged against the row it continues.
+    """
+    # entry rows (a title and its right-aligned dates) reach a tab stop, not the wrap width
+    ends = [line.x1 for line in lines if not CELL_GAP.search(line.text)]
+    merged: list[Line] = []
+    for index, line in enumerate(lines):
+        after = lines[index + 1] if index + 1 < len(lines) else None
+        joined = None
+        if merged and line.font:
+            right_edge = _right_edge(ends, lines[index - 1].x1)
+            joined = _wraps_onto(merged[-1], line, after, right_edge)
+        if joined is None:
+            merged.append(line)
+            continue
+        merged[-1] = replace(
+            merged[-1],
+            text=joined,
+            start=line.start,
+            end=line.end,
+            x0=line.x0,
+            x1=line.x1,
+            y=line.y,
+        )
+    return merged
 
 
 def _unkerned(row: str) -> str:
@@ -205,14 +401,23 @@ def normalized(page: str) -> str:
     return PRIVATE_USE.sub(" ", page)
 
 
-def reading_order(pages: list[str]) -> tuple[list[Line], str]:
-    """All lines of the CV in reading order, and its layout (one-column/two-column/sidebar)."""
+def reading_order(
+    pages: list[str], styles: list[list[Row]] | None = None
+) -> tuple[list[Line], str]:
+    """All lines of the CV in reading order, and its layout (one-column/two-column/sidebar).
+
+    `styles` holds, page by page, the runs of each non-blank row of the page's text (as
+    `tasks.cv.runs.layout_text` returns them); without it no line is known to be wrapped.
+    """
     split = [normalized(page).split("\n") for page in pages]
     drop = running_rows(split)
     lines: list[Line] = []
     layouts: Counter[str] = Counter()
     for page, rows in enumerate(split):
-        page_result, gutter = page_lines(page, rows, drop)
+        page_styles = styles[page] if styles is not None and page < len(styles) else None
+        if page_styles is not None and len(page_styles) != len(rows):
+            page_styles = None  # not the rows of this text
+        page_result, gutter = page_lines(page, rows, drop, page_styles)
         lines += page_result
         if gutter:
             width = max(len(row.rstrip()) for row in rows if row.strip())

@@ -14,6 +14,7 @@ from tasks.cv.certificates import certification_entries
 from tasks.cv.contact import contact_profile, field
 from tasks.cv.entries import education_entries, experience_entries
 from tasks.cv.layout import Line, reading_order
+from tasks.cv.runs import Row
 from tasks.cv.sections import BULLET, Section, split_sections
 
 LIST_SEPARATORS = re.compile(r"\s*(?:[,;|•·●▪◦]|\s{3,}|\s[–—]\s)\s*")
@@ -134,9 +135,10 @@ def _summary(sections: list[Section]) -> dict[str, Any] | None:
     return None
 
 
-def structure_profile(pages: list[str]) -> dict[str, Any]:
-    """The profile for the page texts of one CV (layout-mode text, one string per page)."""
-    lines, layout = reading_order(pages)
+def structure_profile(pages: list[str], styles: list[list[Row]] | None = None) -> dict[str, Any]:
+    """The profile for the page texts of one CV (layout-mode text, one string per page), with
+    the fonts of their rows when known (`tasks.cv.runs`)."""
+    lines, layout = reading_order(pages, styles)
     sections = split_sections(lines)
     profile = empty_profile(len(pages), text_layer=True, layout=layout)
     profile.update(contact_profile(sections))
