@@ -175,7 +175,7 @@ def _styled(line: Line, offset: int, half: str, row: Row | None) -> Line:
         line,
         start=start,
         end=end,
-        y=row.y,
+        y=run.y,
         x0=extent[0],
         x1=extent[1],
         font=run.font,

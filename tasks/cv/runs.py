@@ -40,6 +40,7 @@ class Run:
     end: int
     x0: float  # where it starts and ends on the page, in the page's text units
     x1: float
+    y: float  # its own height (rows group runs a little above or below each other)
     font: str
     size: float  # the rendered height of the font (its size in page space)
     bold: bool
@@ -122,6 +123,7 @@ def _fixed_width(ty_groups: dict[int, list[Any]], char_width: float) -> tuple[st
                         current_len + len(text.rstrip()),
                         float(tx),
                         float(bt_op["displaced_tx"]),
+                        float(bt_op["ty"] * bt_op["flip_sort"]),
                         str(bt_op.get("font", "")),
                         float(bt_op["font_height"]),
                         bool(bt_op.get("bold", False)),
