@@ -98,17 +98,45 @@ def running_rows(pages: list[list[str]]) -> set[tuple[int, int]]:
     return drop
 
 
+GAP = re.compile(rf" {{{MIN_GAP},}}")
+
+
 def _split_at(row: str, gutter: int) -> tuple[str, str] | None:
     """Split a row at a whitespace run touching the gutter; None when text runs across it."""
     if len(row) <= gutter or not row[gutter:].strip():
         return row, ""
     if not row[:gutter].strip():
         return "", row
-    for match in re.finditer(rf" {{{MIN_GAP},}}", row):
+    for match in GAP.finditer(row):
         start, end = match.span()
         if start - 3 <= gutter <= end + 3:
             return row[:start], row[end:]
     return None
+
+
+@dataclass(frozen=True)
+class _Gaps:
+    """A row's text extent and whitespace runs, measured once for every candidate gutter."""
+
+    row: str
+    first: int  # column of the first character
+    last: int  # column after the last character
+    gaps: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, row: str) -> _Gaps:
+        first = len(row) - len(row.lstrip())
+        gaps = tuple(match.span() for match in GAP.finditer(row))
+        return cls(row, first, len(row.rstrip()), gaps)
+
+    def split(self, gutter: int) -> tuple[int, int] | None:
+        """`_split_at` as (end of left, start of right); (-1, -1) when one side is empty."""
+        if self.last <= gutter or self.first >= gutter:
+            return -1, -1
+        for start, end in self.gaps:
+            if start - 3 <= gutter <= end + 3:
+                return start, end
+        return None
 
 
 def is_dates_only(text: str) -> bool:
@@ -132,23 +160,30 @@ def is_entry_row(left: str, right: str) -> bool:
 
 def find_gutter(rows: list[str]) -> int | None:
     """The column where a second text column starts, if the page has two columns."""
-    filled = [row.rstrip() for row in rows if row.strip()]
+    filled = [_Gaps.of(row.rstrip()) for row in rows if row.strip()]
     if len(filled) < 8:
         return None
-    width = max(len(row) for row in filled)
+    width = max(len(row.row) for row in filled)
     best: tuple[float, int] | None = None
+    entry_rows: dict[tuple[int, int], bool] = {}  # (row, gap start): is it an entry row?
     for gutter in range(int(width * 0.2), int(width * 0.8)):
         both = crossing = 0
         starts: Counter[int] = Counter()
-        for row in filled:
-            halves = _split_at(row, gutter)
-            if halves is None:
+        for index, row in enumerate(filled):
+            cut = row.split(gutter)
+            if cut is None:
                 crossing += 1
                 continue
-            left, right = halves
-            if left.strip() and right.strip() and not is_entry_row(left, right):
+            left_end, right_start = cut
+            if left_end <= row.first:  # one side is empty
+                continue
+            entry = entry_rows.get((index, left_end))
+            if entry is None:
+                entry = is_entry_row(row.row[:left_end], row.row[right_start:])
+                entry_rows[(index, left_end)] = entry
+            if not entry:
                 both += 1
-                starts[len(row) - len(right.lstrip())] += 1
+                starts[right_start] += 1
         if both < 4 or crossing > 0.1 * len(filled):
             continue
         # A real column is left-aligned: its rows start at (nearly) the same position.
