@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from tasks.cv.dates import DATE, RANGE_RE
@@ -251,10 +252,13 @@ def page_lines(
         left.clear()
         right.clear()
 
+    gutter_x = _gutter_position(kept, gutter, style)
     for index, row in kept:
         if not row.strip():
             continue
         halves = _split_at(row, gutter)
+        if halves is None and gutter_x is not None:
+            halves = _split_at_runs(row, style(index), gutter_x)
         if halves is None:
             flush()
             lines.append(_styled(Line(unjustified(row), page + 1, index + 1), 0, row, style(index)))
@@ -267,6 +271,34 @@ def page_lines(
             right.append(_styled(line, len(row) - len(halves[1]), halves[1], style(index)))
     flush()
     return lines, gutter
+
+
+def _gutter_position(
+    kept: list[tuple[int, str]], gutter: int, style: Callable[[int], Row | None]
+) -> float | None:
+    """Where the second column starts on the page, from the rows that split cleanly."""
+    found: list[float] = []
+    for index, row in kept:
+        halves = _split_at(row, gutter) if row.strip() else None
+        styled = style(index)
+        if halves is None or not halves[0].strip() or not halves[1].strip() or styled is None:
+            continue
+        run = styled.run_at(len(row) - len(halves[1]))
+        if run is not None:
+            found.append(run.x0)
+    return min(found) if len(found) >= 2 else None
+
+
+def _split_at_runs(row: str, styled: Row | None, gutter_x: float) -> tuple[str, str] | None:
+    """A row whose columns touch in layout text, split where its runs cross the gutter on
+    the page (the left column's text was set wider than the average character)."""
+    if styled is None:
+        return None
+    for before, run in zip(styled.runs, styled.runs[1:], strict=False):
+        width = (run.x1 - run.x0) / max(run.end - run.start, 1)
+        if run.x0 >= gutter_x - width and before.x1 <= run.x0:
+            return row[: before.end], row[run.start :]
+    return None
 
 
 LEADING_BULLET = re.compile(r"^[•●▪◦‣∙·*\-–—>»✓✔]")

@@ -7,7 +7,8 @@ column is told from the next entry by the font it continues in and by how close 
 and headings and names are bold or bigger. So this module runs the same stages as
 `PageObject.extract_text(extraction_mode="layout", layout_mode_space_vertically=False)` (pypdf's
 layout-mode functions, in the same order) and keeps, for every row, where each text run starts
-and ends and in which font. The page text is character for character what pypdf returns.
+and ends and in which font. The page text is character for character what pypdf returns, but
+for one fix: two runs with empty page between them are never glued together.
 
 The font name comes from pypdf's `bt_group`, which builds the record of each run: it is wrapped
 once to also record the font. pypdf is pinned in uv.lock; should a later version rename that
@@ -29,6 +30,7 @@ BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|extrabold", re.IGNORECAS
 FORCE_BOLD = 1 << 18  # FontDescriptor /Flags bit 19
 SCALE_WEIGHT = 1.25  # pypdf's default weighting of the fixed character width
 WHITESPACE_LIMIT = _fixed_width_page.WHITESPACE_LIMIT
+COLUMN_GAP = 2.0  # characters of empty page between two runs that must not touch
 CONTROL_CHARACTERS = str.maketrans(dict.fromkeys(range(14, 32), " "))
 
 
@@ -112,6 +114,11 @@ def _fixed_width(ty_groups: dict[int, list[Any]], char_width: float) -> tuple[st
                 needed_spaces = min(needed_spaces, WHITESPACE_LIMIT)
                 parts.append(" " * needed_spaces)
                 current_len += needed_spaces
+            elif parts and char_width and tx - last_disp > COLUMN_GAP * char_width:
+                # Text set wider than the average character ran into the next column: keep
+                # the two apart (pypdf glues them, "2013Lumen Bank plc").
+                parts.append("  ")
+                current_len += 2
             text = bt_op["text"].translate(CONTROL_CHARACTERS)
             parts.append(text)
             stripped = text.lstrip()
