@@ -54,6 +54,7 @@ class Line:
     font: str = ""
     size: float = 0.0
     bold: bool = False
+    cells: tuple[int, ...] = ()  # where each gap-separated cell of the row piece starts
 
 
 def unjustified(text: str) -> str:
@@ -201,6 +202,9 @@ def _styled(line: Line, offset: int, half: str, row: Row | None) -> Line:
     """`line` with its position in the row and, when known, the font of its first run."""
     start = offset + len(half) - len(half.lstrip())
     end = offset + len(half.rstrip())
+    gaps = GAP.finditer(half.rstrip(), start - offset)
+    cells = (start, *(offset + match.end() for match in gaps))
+    line = replace(line, cells=cells if line.text.count("  ") else (start,))
     if row is None:
         return replace(line, start=start, end=end)
     run = row.run_at(start)
@@ -331,12 +335,18 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
     pitch = abs(below.y - above.y)
     if pitch == 0 or pitch > WRAP_PITCH * max(above.size, 0.01):
         return None
-    if abs(below.start - above.start) > 1 or CELL_GAP.search(below.text):
+    under_a_cell = any(abs(cell - below.start) <= 1 for cell in above.cells[1:])
+    if (abs(below.start - above.start) > 1 and not under_a_cell) or CELL_GAP.search(below.text):
         return None
     if LEADING_BULLET.match(below.text) or is_dates_only(below.text):
         return None
     if LEADING_BULLET.match(above.text) or is_dates_only(above.text):
         return None
+    column = next(
+        (k for k, cell in enumerate(above.cells) if abs(cell - below.start) <= 1 and k), None
+    )
+    if column is not None:
+        return _into_cell(above, below, column)
     cells = CELL_GAP.split(above.text, maxsplit=1)
     if len(cells) == 2:
         head, rest = cells
@@ -404,6 +414,17 @@ def _right_edge(ends: list[float], without: float) -> float:
     if without in others:
         others.remove(without)
     return max(others, default=without)
+
+
+def _into_cell(above: Line, below: Line, column: int) -> str | None:
+    """The row of a table entry with the wrapped rest of one of its later cells ("Universidad
+    de Buenos" over "Aires") put back in its cell; None unless the row is an entry's row."""
+    parts = re.split(r"( {2,})", above.text)
+    cells = parts[::2]
+    if len(cells) != len(above.cells) or not is_entry_row(cells[0], " ".join(cells[1:])):
+        return None
+    parts[2 * column] = f"{parts[2 * column]} {below.text}"
+    return "".join(parts)
 
 
 def _entry_row_after(line: Line, after: Line | None) -> bool:
