@@ -283,6 +283,16 @@ def _styled_rows(pdf: FPDF, x: float, width: float, rows: Sequence[Any]) -> None
             pdf.set_xy(x, top)
             pdf.set_font("Body", style, 10)
             pdf.multi_cell(text_width, 4.5, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        elif kind == "table":  # ("table", [(width, text), ...]): one table row, cells wrap
+            top, bottom = pdf.get_y(), pdf.get_y()
+            left = x
+            pdf.set_font("Body", "", 10)
+            for cell_width, text in row[1]:
+                pdf.set_xy(left, top)
+                pdf.multi_cell(cell_width, 4.5, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+                bottom = max(bottom, pdf.get_y())
+                left += cell_width
+            pdf.set_xy(x, bottom)
         elif kind == "bullet":  # ("bullet", text)
             pdf.set_font("Body", "", 10)
             pdf.cell(5, 4.5, "•")
@@ -297,7 +307,8 @@ def styled_columns_pdf(sidebar: Sequence[Any], main: Sequence[Any], sidebar_widt
 
     A row is ("p", style, text, size) for a paragraph wrapped to the column, ("dated", style,
     text, text_width, dates) for an entry's text in a cell `text_width` wide with its dates
-    right-aligned in the column, ("bullet", text), or ("gap", millimetres).
+    right-aligned in the column, ("table", [(width, text), ...]) for a table row whose cells
+    wrap, ("bullet", text), or ("gap", millimetres).
     """
     pdf = FPDF(format="A4")
     for style in ("", "B", "I"):

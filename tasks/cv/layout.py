@@ -335,18 +335,16 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
     pitch = abs(below.y - above.y)
     if pitch == 0 or pitch > WRAP_PITCH * max(above.size, 0.01):
         return None
-    under_a_cell = any(abs(cell - below.start) <= 1 for cell in above.cells[1:])
-    if (abs(below.start - above.start) > 1 and not under_a_cell) or CELL_GAP.search(below.text):
-        return None
     if LEADING_BULLET.match(below.text) or is_dates_only(below.text):
         return None
     if LEADING_BULLET.match(above.text) or is_dates_only(above.text):
         return None
-    column = next(
-        (k for k, cell in enumerate(above.cells) if abs(cell - below.start) <= 1 and k), None
-    )
-    if column is not None:
-        return _into_cell(above, below, column)
+    # the rests of later cells of a table row, each under its own cell
+    columns = [_cell_above(above, start) for start in below.cells]
+    if below.cells and all(column is not None and column > 0 for column in columns):
+        return _into_cells(above, below, [column for column in columns if column is not None])
+    if abs(below.start - above.start) > 1 or CELL_GAP.search(below.text):
+        return None
     cells = CELL_GAP.split(above.text, maxsplit=1)
     if len(cells) == 2:
         head, rest = cells
@@ -416,14 +414,22 @@ def _right_edge(ends: list[float], without: float) -> float:
     return max(others, default=without)
 
 
-def _into_cell(above: Line, below: Line, column: int) -> str | None:
-    """The row of a table entry with the wrapped rest of one of its later cells ("Universidad
-    de Buenos" over "Aires") put back in its cell; None unless the row is an entry's row."""
+def _cell_above(above: Line, start: int) -> int | None:
+    return next((k for k, cell in enumerate(above.cells) if abs(cell - start) <= 1), None)
+
+
+def _into_cells(above: Line, below: Line, columns: list[int]) -> str | None:
+    """The row of a table entry with the wrapped rests of its later cells ("Universidad de
+    Buenos" over "Aires") put back in their cells; None unless the row is an entry's row."""
     parts = re.split(r"( {2,})", above.text)
     cells = parts[::2]
-    if len(cells) != len(above.cells) or not is_entry_row(cells[0], " ".join(cells[1:])):
+    pieces = CELL_GAP.split(below.text)
+    if len(cells) != len(above.cells) or len(pieces) != len(columns):
         return None
-    parts[2 * column] = f"{parts[2 * column]} {below.text}"
+    if not is_entry_row(cells[0], " ".join(cells[1:])):
+        return None
+    for column, piece in zip(columns, pieces, strict=True):
+        parts[2 * column] = f"{parts[2 * column]} {piece}"
     return "".join(parts)
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from pypdf import PdfReader
 
 from tasks.cv import parse_pdf_in_process
-from tasks.cv.runs import layout_text
+from tasks.cv.layout import reading_order
+from tasks.cv.runs import Row, Run, _fixed_width, layout_text
 from tests import pdfs
 
 CONTACT = [
@@ -106,6 +107,37 @@ def test_certificates_wrapped_in_the_sidebar_are_read_whole(tmp_path):
     ]
 
 
+def test_the_wrapped_rest_of_a_table_cell_goes_back_into_its_cell(tmp_path):
+    # given: education as a table of dates, degree and institution, cells wrapping
+    main = [
+        *HEADER,
+        ("p", "B", "Education", 12),
+        (
+            "table",
+            [
+                (28, "2014 - 2016"),
+                (45, "MA in Industrial Engineering"),
+                (45, "Universidad de Buenos Aires"),
+            ],
+        ),
+        (
+            "table",
+            [(28, "2010 - 2014"), (45, "BSc in Mathematics"), (45, "University of Auckland")],
+        ),
+    ]
+    # when
+    outcome = parsed(tmp_path, CONTACT, main, width=40)
+    # then
+    assert "Universidad de Buenos Aires" not in outcome.text  # the print broke the name
+    schools = [
+        (e["institution"], e["degree"], e["start_year"]) for e in outcome.profile["education"]
+    ]
+    assert schools == [
+        ("Universidad de Buenos Aires", "MA", 2014),
+        ("University of Auckland", "BSc", 2010),
+    ]
+
+
 def test_a_bold_certificate_title_over_its_oblique_issuer_is_a_title_and_an_issuer(tmp_path):
     # given: a title with a comma of its own, the issuer and year in another face below
     main = [
@@ -180,3 +212,78 @@ def test_layout_text_keeps_the_font_of_every_run(tmp_path):
     assert drawn["Frontend Developer"] == (False, 12)
     assert drawn["Experience"] == (True, 12)
     assert drawn["Built the release pipeline."] == (False, 10)
+
+
+def run_group(text: str, x0: float, x1: float, y: float, bold: bool = False) -> dict[str, Any]:
+    """One text run as pypdf's layout mode records it (with the font this parser adds)."""
+    return {
+        "tx": x0,
+        "ty": y,
+        "font_size": 10.0,
+        "font_height": 10.0,
+        "text": text,
+        "displaced_tx": x1,
+        "flip_sort": 1,
+        "font": "DejaVuSans-Bold" if bold else "DejaVuSans",
+        "bold": bold,
+    }
+
+
+def test_columns_set_wider_than_the_average_character_do_not_run_together():
+    # given: a sidebar line whose 27 characters end where the 27th column would begin, and
+    # the main column's text on the same row, far to its right on the page
+    rows = {700: [run_group("Certified Accountants, 2013", 0, 370, 700)]}
+    rows[650] = [
+        run_group("Certified Accountants, 2013", 0, 370, 650),
+        run_group("Lumen Bank plc", 748, 1000, 650, bold=True),
+    ]
+    # when
+    text, styles = _fixed_width(rows, char_width=27.0)
+    # then: two spaces keep them apart, and the runs say where each is on the page
+    assert text.split("\n")[1] == "Certified Accountants, 2013  Lumen Bank plc"
+    (left, right) = styles[1].runs
+    assert (left.start, left.end, right.start, right.end) == (0, 27, 29, 43)
+    assert (right.x0, right.bold, left.bold) == (748, True, False)
+
+
+def two_runs(y: float, left: str, right: str, right_column: int) -> tuple[str, Row]:
+    """A row of a sidebar page: the left text from x 0, the right one from x 800 (20 units a
+    character on the page), `right_column` where layout text put the right one."""
+    line = f"{left:<{right_column}}{right}"
+    runs = (
+        Run(0, len(left), 0, 15 * len(left), y, "Sans", 10, False),
+        Run(
+            right_column,
+            right_column + len(right),
+            800,
+            800 + 20 * len(right),
+            y,
+            "Sans",
+            10,
+            False,
+        ),
+    )
+    return line, Row(y, runs)
+
+
+def test_a_row_whose_columns_touch_is_split_where_its_runs_cross_the_gutter():
+    # given: a sidebar page whose main column starts at column 40 (x 800), and one row where
+    # the sidebar's text, narrower than the average character, runs to column 50 in layout
+    # text though it ends at x 750 on the page
+    sidebar = ["Contact", "ana@example.com", "Lisbon, Portugal", "Skills", "Python", "Docker"]
+    sidebar += ["Kubernetes", "Terraform", "Languages", "Portuguese (native), English (C2)"]
+    main = ["Ana Lima", "Data Engineer", "Experience", "Acme GmbH", "Data Engineer", "Built ETL"]
+    main += ["Globex", "Analyst", "Led audits", "Closed the books"]
+    built = [
+        two_runs(800.0 - 20 * number, left, right, 40)
+        for number, (left, right) in enumerate(zip(sidebar, main, strict=True))
+    ]
+    glued_left = "Chartered Certified Accountants (ACCA), 2013, U.K."
+    built.append(two_runs(500.0, glued_left, "Lumen Bank plc", 52))
+    # when
+    ordered, layout = reading_order(["\n".join(line for line, _ in built)], [[r for _, r in built]])
+    # then
+    assert layout != "one-column"
+    columns = {line.text: line.column for line in ordered}
+    assert columns[glued_left] == 0
+    assert columns["Lumen Bank plc"] == 1
