@@ -5,9 +5,9 @@ or company first, one line with separators or several lines, dates before, after
 title, tables, tab stops), plus bullet glyphs and contact style. The TUNE families are the ones
 the parser may be tuned on; the HOLDOUT families combine arrangements differently and are scored
 only at the end (the "never tuned" split). The tuning families in ADDED came later and are
-generated after the others, each from its own seed (`generate.py --add`). Rows are (kind, payload...) tuples the producers
-typeset: name, headline, contact, heading, text, strong, em, split (left, right-aligned right),
-bullet (text, glyph), row (cells), tabbed (parts).
+generated after the others, each from its own seed (`generate.py --add`). Rows are (kind,
+payload...) tuples the producers typeset: name, headline, contact, heading, text, strong, em,
+split (left, right-aligned right), bullet (text, glyph), row (cells), tabbed (parts).
 """
 
 from __future__ import annotations
