@@ -335,14 +335,22 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
     pitch = abs(below.y - above.y)
     if pitch == 0 or pitch > WRAP_PITCH * max(above.size, 0.01):
         return None
-    if LEADING_BULLET.match(below.text) or is_dates_only(below.text):
-        return None
     if LEADING_BULLET.match(above.text) or is_dates_only(above.text):
         return None
-    # the rests of later cells of a table row, each under its own cell
+    # the rests of a table row's cells, each under its own cell (a row of its own would
+    # carry dates of its own)
     columns = [_cell_above(above, start) for start in below.cells]
-    if below.cells and all(column is not None and column > 0 for column in columns):
+    table_rest = all(column is not None for column in columns) and (
+        len(columns) > 1 or columns[0] != 0
+    )
+    if table_rest and _no_dates_of_its_own(above, below, columns):
         return _into_cells(above, below, [column for column in columns if column is not None])
+    if is_dates_only(below.text):
+        return None
+    if LEADING_BULLET.match(below.text) and not (
+        below.text[:1] in "–—" and below.bold and len(CELL_GAP.split(above.text)) > 1
+    ):
+        return None  # a bullet, unless a dash that continues a bold title next to its dates
     if abs(below.start - above.start) > 1 or CELL_GAP.search(below.text):
         return None
     cells = CELL_GAP.split(above.text, maxsplit=1)
@@ -350,7 +358,7 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
         head, rest = cells
         if not is_entry_row(head, rest) or re.search(DATE, below.text, re.IGNORECASE):
             return None
-        if len(below.text.split()) > 2 or _entry_row_after(below, after):
+        if _entry_row_after(below, after):
             return None
         gap = above.text[len(head) : len(above.text) - len(rest)]
         return f"{head} {below.text}{gap}{rest}"
@@ -414,6 +422,24 @@ def _right_edge(ends: list[float], without: float) -> float:
     return max(others, default=without)
 
 
+OPEN_END = re.compile(r"(?:[–—-]|\bto)\s*$", re.IGNORECASE)
+
+
+def _no_dates_of_its_own(above: Line, below: Line, columns: list[int | None]) -> bool:
+    """Whether the pieces of `below` carry no dates but the end of a range that the cell above
+    left open ("11/2020 -" over "07/2024"): a row with dates of its own is a row of its own."""
+    cells = CELL_GAP.split(above.text)
+    pieces = CELL_GAP.split(below.text)
+    if len(cells) != len(above.cells) or len(pieces) != len(columns):
+        return False
+    for piece, column in zip(pieces, columns, strict=True):
+        if not (YEAR.search(piece) or RANGE_RE.search(piece)):
+            continue
+        if column is None or not OPEN_END.search(cells[column]) or not is_dates_only(piece):
+            return False
+    return True
+
+
 def _cell_above(above: Line, start: int) -> int | None:
     return next((k for k, cell in enumerate(above.cells) if abs(cell - start) <= 1), None)
 
@@ -426,7 +452,7 @@ def _into_cells(above: Line, below: Line, columns: list[int]) -> str | None:
     pieces = CELL_GAP.split(below.text)
     if len(cells) != len(above.cells) or len(pieces) != len(columns):
         return None
-    if not is_entry_row(cells[0], " ".join(cells[1:])):
+    if not any(EDGE_DATE.match(cell) for cell in cells):  # a table row holds its dates
         return None
     for column, piece in zip(columns, pieces, strict=True):
         parts[2 * column] = f"{parts[2 * column]} {piece}"
