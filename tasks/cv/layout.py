@@ -55,6 +55,7 @@ class Line:
     size: float = 0.0
     bold: bool = False
     cells: tuple[int, ...] = ()  # where each gap-separated cell of the row piece starts
+    cell_x: tuple[float, ...] = ()  # and where on the page (when the fonts are known)
 
 
 def unjustified(text: str) -> str:
@@ -211,8 +212,10 @@ def _styled(line: Line, offset: int, half: str, row: Row | None) -> Line:
     extent = row.extent(start, end)
     if run is None or extent is None:
         return replace(line, start=start, end=end, y=row.y)
+    xs = [row.x_at(cell) for cell in line.cells]
     return replace(
         line,
+        cell_x=tuple(x for x in xs if x is not None) if None not in xs else (),
         start=start,
         end=end,
         y=run.y,
@@ -339,7 +342,7 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
         return None
     # the rests of a table row's cells, each under its own cell (a row of its own would
     # carry dates of its own)
-    columns = [_cell_above(above, start) for start in below.cells]
+    columns = [_cell_above(above, below, index) for index in range(len(below.cells))]
     table_rest = all(column is not None for column in columns) and (
         len(columns) > 1 or columns[0] != 0
     )
@@ -351,7 +354,7 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
         below.text[:1] in "–—" and below.bold and len(CELL_GAP.split(above.text)) > 1
     ):
         return None  # a bullet, unless a dash that continues a bold title next to its dates
-    if abs(below.start - above.start) > 1 or CELL_GAP.search(below.text):
+    if _cell_above(above, below, 0) != 0 or CELL_GAP.search(below.text):
         return None
     cells = CELL_GAP.split(above.text, maxsplit=1)
     if len(cells) == 2:
@@ -422,6 +425,7 @@ def _right_edge(ends: list[float], without: float) -> float:
     return max(others, default=without)
 
 
+ALIGN_SHARE = 0.75  # of a character: text that starts this close on the page is aligned
 OPEN_END = re.compile(r"(?:[–—-]|\bto)\s*$", re.IGNORECASE)
 
 
@@ -440,7 +444,18 @@ def _no_dates_of_its_own(above: Line, below: Line, columns: list[int | None]) ->
     return True
 
 
-def _cell_above(above: Line, start: int) -> int | None:
+def _cell_above(above: Line, below: Line, index: int) -> int | None:
+    """Which cell of `above` the `index`th cell of `below` starts under: on the page when
+    both know where (layout text's fixed columns can be a few characters off), else in
+    layout text."""
+    if len(above.cell_x) == len(above.cells) and len(below.cell_x) == len(below.cells):
+        width = (above.x1 - above.x0) / max(len(above.text), 1)
+        x = below.cell_x[index]
+        return next(
+            (k for k, cell in enumerate(above.cell_x) if abs(cell - x) <= ALIGN_SHARE * width),
+            None,
+        )
+    start = below.cells[index]
     return next((k for k, cell in enumerate(above.cells) if abs(cell - start) <= 1), None)
 
 

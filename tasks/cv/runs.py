@@ -30,6 +30,7 @@ BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|extrabold", re.IGNORECAS
 FORCE_BOLD = 1 << 18  # FontDescriptor /Flags bit 19
 SCALE_WEIGHT = 1.25  # pypdf's default weighting of the fixed character width
 WHITESPACE_LIMIT = _fixed_width_page.WHITESPACE_LIMIT
+COLUMN_SLACK = 2  # characters a normalised text (ligatures unfolded) may have moved
 COLUMN_GAP = 2.0  # characters of empty page between two runs that must not touch
 CONTROL_CHARACTERS = str.maketrans(dict.fromkeys(range(14, 32), " "))
 
@@ -59,6 +60,20 @@ class Row:
         """Where the text in columns [start, end) starts and ends on the page."""
         inside = [run for run in self.runs if run.end > start and run.start < end]
         return (inside[0].x0, max(run.x1 for run in inside)) if inside else None
+
+    def x_at(self, column: int) -> float | None:
+        """Where the text at `column` starts on the page: where the run starting there (give
+        or take the odd character the text was normalised by) starts, else in proportion
+        inside the run that covers it."""
+        near = [run for run in self.runs if abs(run.start - column) <= COLUMN_SLACK]
+        if near:
+            return min(near, key=lambda run: abs(run.start - column)).x0
+        run = self.run_at(column)
+        if run is None:
+            return None
+        if column <= run.start or run.end <= run.start:
+            return run.x0
+        return run.x0 + (column - run.start) * (run.x1 - run.x0) / (run.end - run.start)
 
     def run_at(self, column: int) -> Run | None:
         """The run that draws the text starting at `column` (or the nearest one left of it)."""
