@@ -313,8 +313,10 @@ CELL_GAP = re.compile(r" {2,}")
 # Rows closer than this many font heights are lines of one paragraph: a wrapped line sits one
 # line pitch below the line it continues, the next entry or block sits further (its margin).
 WRAP_PITCH = 1.6
+DIGIT = re.compile(r"\d")
 LETTER = re.compile(r"[^\W\d_]")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+OUTLIER = 1.15
 FULL_SHARE = 0.6  # a wrapped line fills at least this share of its column
 # a field of its own: "Address: …", an email address
 FIELD = re.compile(r"^[^\W\d_][\w ]{0,20}:\s|@")
@@ -331,6 +333,8 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
     so there the cue is the shape: one or two words that no entry row of theirs follows (a
     degree over its school's row is the next entry, not the rest of this one).
     """
+    if _dates_of(above, below, right_edge):
+        return f"{above.text}   {below.text}"
     if not above.font or above.font != below.font or abs(above.size - below.size) > 0.05:
         return None
     if above.y is None or below.y is None or above.bold != below.bold:
@@ -348,7 +352,7 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
     )
     if table_rest and _no_dates_of_its_own(above, below, columns):
         return _into_cells(above, below, [column for column in columns if column is not None])
-    if is_dates_only(below.text):
+    if is_dates_only(below.text) and DIGIT.search(below.text):
         return None
     if LEADING_BULLET.match(below.text) and not (
         below.text[:1] in "–—" and below.bold and len(CELL_GAP.split(above.text)) > 1
@@ -361,8 +365,12 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
         head, rest = cells
         if not is_entry_row(head, rest) or re.search(DATE, below.text, re.IGNORECASE):
             return None
-        if _entry_row_after(below, after):
+        if _entry_row_after(below, after) or _runs_into_next_cell(above, below):
             return None
+        if after is not None and _dates_of(below, after, right_edge):
+            return None  # its own dates follow it: an entry of its own
+        if STRONG_BREAK.search(head) and STRONG_BREAK.search(below.text):
+            return None  # shaped like the row above ("School | Degree"): the next entry
         gap = above.text[len(head) : len(above.text) - len(rest)]
         return f"{head} {below.text}{gap}{rest}"
     if FIELD.search(below.text) or "@" in above.text:
@@ -385,6 +393,7 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
     return f"{above.text} {below.text}"
 
 
+STRONG_BREAK = re.compile(r"\s[|·@]\s|\s[—–]\s")
 ONE_PIECE_BREAKS = re.compile(r"[|•·,;]|\s[—–-](?:\s|$)|\s@\s")
 
 
@@ -418,11 +427,16 @@ def _two_kinds(above: str, below: str) -> bool:
 
 def _right_edge(ends: list[float], without: float) -> float:
     """Where the lines of a column end when they run out of room: the furthest any other line
-    reaches (the line being judged says nothing about the column's width)."""
-    others = list(ends)
+    reaches (the line being judged says nothing about the column's width), unless that one
+    line reaches far past all others."""
+    others = sorted(ends, reverse=True)
     if without in others:
         others.remove(without)
-    return max(others, default=without)
+    # one line far past all others (a row that spans the page, split into this column) is
+    # no measure of the column
+    while len(others) > 1 and others[0] > OUTLIER * others[1]:
+        others.pop(0)
+    return others[0] if others else without
 
 
 ALIGN_SHARE = 0.75  # of a character: text that starts this close on the page is aligned
@@ -472,6 +486,31 @@ def _into_cells(above: Line, below: Line, columns: list[int]) -> str | None:
     for column, piece in zip(columns, pieces, strict=True):
         parts[2 * column] = f"{parts[2 * column]} {piece}"
     return "".join(parts)
+
+
+def _dates_of(above: Line, below: Line, right_edge: float) -> bool:
+    """Whether `below` holds only the dates of `above`, right-aligned one line pitch lower:
+    a word processor puts a right tab's dates under a title that wrapped."""
+    if above.y is None or below.y is None or below.x1 <= below.x0 or not above.font:
+        return False
+    if not is_dates_only(below.text) or not YEAR.search(below.text):
+        return False
+    if re.search(DATE, above.text, re.IGNORECASE) or CELL_GAP.search(above.text):
+        return False
+    if abs(below.y - above.y) > WRAP_PITCH * max(above.size, below.size, 0.01):
+        return False
+    width = (below.x1 - below.x0) / max(len(below.text), 1)
+    middle = (above.x0 + right_edge) / 2
+    return below.x0 > middle and below.x1 >= right_edge - 2 * width
+
+
+def _runs_into_next_cell(above: Line, below: Line) -> bool:
+    """Whether `below` reaches under the second cell of `above`: the rest of a wrapped first
+    cell stays inside that cell, a line of its own need not."""
+    if len(above.cell_x) < 2 or below.x1 <= below.x0:
+        return False
+    width = (above.x1 - above.x0) / max(len(above.text), 1)
+    return below.x1 > above.cell_x[1] + ALIGN_SHARE * width
 
 
 def _entry_row_after(line: Line, after: Line | None) -> bool:

@@ -7,8 +7,9 @@ column is told from the next entry by the font it continues in and by how close 
 and headings and names are bold or bigger. So this module runs the same stages as
 `PageObject.extract_text(extraction_mode="layout", layout_mode_space_vertically=False)` (pypdf's
 layout-mode functions, in the same order) and keeps, for every row, where each text run starts
-and ends and in which font. The page text is character for character what pypdf returns, but
-for one fix: two runs with empty page between them are never glued together.
+and ends and in which font. The page text is what pypdf returns but for two fixes: ligatures
+are unfolded (NFKC) run by run, so the columns of the runs after them stay where they are on
+the page, and two runs with empty page between them are never glued together.
 
 The font name comes from pypdf's `bt_group`, which builds the record of each run: it is wrapped
 once to also record the font. pypdf is pinned in uv.lock; should a later version rename that
@@ -18,6 +19,7 @@ function, runs carry no font name (`font` empty) and the text is unchanged.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from math import ceil
 from typing import Any, cast
@@ -134,7 +136,8 @@ def _fixed_width(ty_groups: dict[int, list[Any]], char_width: float) -> tuple[st
                 # the two apart (pypdf glues them, "2013Lumen Bank plc").
                 parts.append("  ")
                 current_len += 2
-            text = bt_op["text"].translate(CONTROL_CHARACTERS)
+            # ligatures unfolded here (NFKC), not later, so runs keep their columns
+            text = unicodedata.normalize("NFKC", bt_op["text"]).translate(CONTROL_CHARACTERS)
             parts.append(text)
             stripped = text.lstrip()
             if stripped.strip():
