@@ -252,7 +252,7 @@ def page_lines(
     right: list[Line] = []
 
     def flush() -> None:
-        for position, line in enumerate(rejoined(left)):
+        for position, line in enumerate(rejoined(left, gutter_x)):
             lines.append(replace(line, column=0, column_start=position == 0))
         for position, line in enumerate(rejoined(right)):
             lines.append(replace(line, column=1, column_start=position == 0))
@@ -316,7 +316,6 @@ WRAP_PITCH = 1.6
 DIGIT = re.compile(r"\d")
 LETTER = re.compile(r"[^\W\d_]")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-OUTLIER = 1.15
 FULL_SHARE = 0.6  # a wrapped line fills at least this share of its column
 # a field of its own: "Address: …", an email address
 FIELD = re.compile(r"^[^\W\d_][\w ]{0,20}:\s|@")
@@ -427,16 +426,11 @@ def _two_kinds(above: str, below: str) -> bool:
 
 def _right_edge(ends: list[float], without: float) -> float:
     """Where the lines of a column end when they run out of room: the furthest any other line
-    reaches (the line being judged says nothing about the column's width), unless that one
-    line reaches far past all others."""
-    others = sorted(ends, reverse=True)
+    reaches (the line being judged says nothing about the column's width)."""
+    others = list(ends)
     if without in others:
         others.remove(without)
-    # one line far past all others (a row that spans the page, split into this column) is
-    # no measure of the column
-    while len(others) > 1 and others[0] > OUTLIER * others[1]:
-        others.pop(0)
-    return others[0] if others else without
+    return max(others, default=without)
 
 
 ALIGN_SHARE = 0.75  # of a character: text that starts this close on the page is aligned
@@ -521,14 +515,19 @@ def _entry_row_after(line: Line, after: Line | None) -> bool:
     return len(cells) == 2 and is_entry_row(*cells)
 
 
-def rejoined(lines: list[Line]) -> list[Line]:
+def rejoined(lines: list[Line], limit: float | None = None) -> list[Line]:
     """Consecutive lines of one column with wrapped lines joined to the line they continue.
 
     A joined line keeps the place of its first row and the extent of its last one, so a
-    further wrapped row is judged against the row it continues.
+    further wrapped row is judged against the row it continues. `limit` is where the next
+    column starts on the page: a line reaching past it is no measure of this column's width.
     """
     # entry rows (a title and its right-aligned dates) reach a tab stop, not the wrap width
-    ends = [line.x1 for line in lines if not CELL_GAP.search(line.text)]
+    ends = [
+        line.x1
+        for line in lines
+        if not CELL_GAP.search(line.text) and (limit is None or line.x1 <= limit)
+    ]
     merged: list[Line] = []
     for index, line in enumerate(lines):
         after = lines[index + 1] if index + 1 < len(lines) else None
