@@ -12,6 +12,7 @@ as one line again (`rejoined`).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -313,6 +314,9 @@ CELL_GAP = re.compile(r" {2,}")
 # Rows closer than this many font heights are lines of one paragraph: a wrapped line sits one
 # line pitch below the line it continues, the next entry or block sits further (its margin).
 WRAP_PITCH = 1.6
+LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+PROSE_WORDS = 3
+UNBREAKABLE = re.compile(r"@|://|www\.|\S{24,}")
 DIGIT = re.compile(r"\d")
 LETTER = re.compile(r"[^\W\d_]")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -378,6 +382,8 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
         return None  # a phone number, a figure: no wrapped prose
     if EDGE_DATE.search(above.text) or (YEAR.search(above.text) and YEAR.search(below.text)):
         return None  # an entry that closes with its year, or two dated entries
+    if EDGE_DATE.match(below.text):
+        return None  # dates that open a line of their own (under a title, say)
     # measured on the page, in the font's own average character width: layout text's fixed
     # columns are too coarse to say whether a word would have fitted
     char_width = (below.x1 - below.x0) / max(len(below.text), 1)
@@ -426,11 +432,12 @@ def _two_kinds(above: str, below: str) -> bool:
 
 def _right_edge(ends: list[float], without: float) -> float:
     """Where the lines of a column end when they run out of room: the furthest any other line
-    reaches (the line being judged says nothing about the column's width)."""
+    of prose reaches (the line being judged says nothing about the column's width); with no
+    other line to tell, nothing counts as having run out of room."""
     others = list(ends)
     if without in others:
         others.remove(without)
-    return max(others, default=without)
+    return max(others, default=math.inf)
 
 
 ALIGN_SHARE = 0.75  # of a character: text that starts this close on the page is aligned
@@ -522,11 +529,16 @@ def rejoined(lines: list[Line], limit: float | None = None) -> list[Line]:
     further wrapped row is judged against the row it continues. `limit` is where the next
     column starts on the page: a line reaching past it is no measure of this column's width.
     """
-    # entry rows (a title and its right-aligned dates) reach a tab stop, not the wrap width
+    # Lines of prose measure the column: entry rows (a title and its right-aligned dates)
+    # reach a tab stop, not the wrap width; an address or a long word may run past the
+    # column's edge; a word or two ("English (native)") says nothing of the width.
     ends = [
         line.x1
         for line in lines
-        if not CELL_GAP.search(line.text) and (limit is None or line.x1 <= limit)
+        if len(LETTER_WORD.findall(line.text)) >= PROSE_WORDS
+        and not CELL_GAP.search(LEADING_BULLET.sub("", line.text).lstrip())
+        and not UNBREAKABLE.search(line.text)
+        and (limit is None or line.x1 <= limit)
     ]
     merged: list[Line] = []
     for index, line in enumerate(lines):
