@@ -322,7 +322,7 @@ LETTER = re.compile(r"[^\W\d_]")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 FULL_SHARE = 0.6  # a wrapped line fills at least this share of its column
 # a field of its own: "Address: …", an email address
-FIELD = re.compile(r"^[^\W\d_][\w ]{0,20}:\s|@")
+FIELD = re.compile(r"^[^\W\d_][\w ]{0,20}:(?:\s|$)|@")
 
 
 def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float) -> str | None:
