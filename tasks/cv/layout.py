@@ -361,10 +361,11 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
         below.text[:1] in "–—" and below.bold and len(CELL_GAP.split(above.text)) > 1
     ):
         return None  # a bullet, unless a dash that continues a bold title next to its dates
-    if _cell_above(above, below, 0) != 0 or CELL_GAP.search(below.text):
+    justified = _justified(below, right_edge)
+    if _cell_above(above, below, 0) != 0 or (CELL_GAP.search(below.text) and not justified):
         return None
     cells = CELL_GAP.split(above.text, maxsplit=1)
-    if len(cells) == 2:
+    if len(cells) == 2 and not justified:
         head, rest = cells
         if not is_entry_row(head, rest) or re.search(DATE, below.text, re.IGNORECASE):
             return None
@@ -395,7 +396,7 @@ def _wraps_onto(above: Line, below: Line, after: Line | None, right_edge: float)
         return None  # it would have fitted: the line above ended on purpose
     if above.x1 - above.x0 < FULL_SHARE * (right_edge - above.x0):
         return None  # a short line: a long word (an address, a URL) would never fit after it
-    return f"{above.text} {below.text}"
+    return f"{above.text} {' '.join(below.text.split())}"
 
 
 STRONG_BREAK = re.compile(r"\s[|·@]\s|\s[—–]\s")
@@ -487,6 +488,17 @@ def _into_cells(above: Line, below: Line, columns: list[int]) -> str | None:
     for column, piece in zip(columns, pieces, strict=True):
         parts[2 * column] = f"{parts[2 * column]} {piece}"
     return "".join(parts)
+
+
+def _justified(line: Line, right_edge: float) -> bool:
+    """Whether the gaps of a line are a justified paragraph's stretched word spacing: two or
+    more gaps of one width, the line reaching the column's edge."""
+    gaps = {len(gap) for gap in re.findall(r"(?<=\S) +(?=\S)", line.text)}
+    wide = re.findall(r"(?<=\S) {2,}(?=\S)", line.text)
+    if len(wide) < 2 or max(gaps) - min(gaps) > 1 or math.isinf(right_edge):
+        return False
+    width = (line.x1 - line.x0) / max(len(line.text), 1)
+    return line.x1 >= right_edge - width
 
 
 def _dates_of(above: Line, below: Line, right_edge: float) -> bool:
