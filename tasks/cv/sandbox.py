@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,10 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return USAGE_EXIT
     mode, path, cpu, memory, max_pages = argv[0], argv[1], *map(int, argv[2:])
+    # the thread that started us may block stop signals, and the mask survives exec: a stop
+    # signal sent to this process should stop it
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     # Keep the real stdout for the one JSON line; stray prints from libraries go to stderr.
     result_fd = os.dup(1)
     os.dup2(2, 1)

@@ -255,8 +255,11 @@ class Zygote:
 
 
 def serve(path: str) -> int:
-    # Signals are for the process that started us to send, one by one: a group's Ctrl-C kills
-    # rather than raising KeyboardInterrupt somewhere, and children inherit the default.
+    # A stop signal sent to this process or a child (an operator, a service manager stopping
+    # everything) takes effect: a worker thread that started us may block the stop signals,
+    # and a blocked mask survives exec. Ctrl-C kills rather than raising KeyboardInterrupt
+    # somewhere, and children inherit the default.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     # Warm up: what every document needs is imported once, before the first fork.
     import pypdf  # noqa: F401

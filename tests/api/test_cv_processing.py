@@ -37,7 +37,7 @@ from tests.helpers import (
     stored,
     token_for,
 )
-from tests.tasks.test_cv_forkserver import SLOW_OPERATIONS, children, until_new_child
+from tests.tasks.test_cv_forkserver import SLOW_OPERATIONS, settled, until_new_child
 
 DOCUMENT = """
 query Doc($id: ID!) {
@@ -303,11 +303,11 @@ async def test_a_parse_stopped_from_outside_is_retried_not_failed(client, db, se
     # given: the worker parsing a CV that takes seconds
     candidate, token = await candidate_user(db, settings)
     zygote = (await asyncio.to_thread(forkserver.zygote)).process.pid  # the worker's, too
-    known = set(children(zygote))
+    assert await asyncio.to_thread(settled, zygote)  # no other document in flight
     slow = pdfs.cpu_heavy_pdf(SLOW_OPERATIONS)
     document = await stored_document(db, settings, candidate, slow)
     send("parse_document", str(document.id), queue_name="documents")
-    (child,) = await until_new_child(zygote, known)
+    (child,) = await until_new_child(zygote, set())
     # when: its sandbox child is killed by a signal the parser did not send
     os.kill(child, signal.SIGTERM)
     done = await finished(client, token, str(document.id))

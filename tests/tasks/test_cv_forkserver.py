@@ -218,3 +218,28 @@ async def test_a_child_holds_no_descriptor_of_another_document(tmp_path):
         assert all(target.startswith("socket:") or target == str(slow) for target in held)
     assert len({tuple(held) for held in descriptors.values()}) == 2
     assert settled(zygote)
+
+
+def start_with_stop_signals_blocked() -> int:
+    """Start this process's parser process from a thread that blocks the stop signals, as the
+    worker's event-loop thread does."""
+    blocked = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+    signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        forkserver.shutdown()
+        return forkserver.zygote().process.pid
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+
+
+async def test_a_stop_signal_ends_a_child_whose_parser_was_started_with_it_blocked(tmp_path):
+    # given: the parser process started by a thread that blocks the stop signals
+    zygote = await asyncio.to_thread(start_with_stop_signals_blocked)
+    slow = pdfs.write(tmp_path, pdfs.cpu_heavy_pdf(SLOW_OPERATIONS), "slow.pdf")
+    task = asyncio.create_task(parse_pdf_async(slow, Limits(cpu_seconds=30, wall_seconds=60)))
+    (child,) = await until_new_child(zygote, set(children(zygote)))
+    # when
+    os.kill(child, signal.SIGTERM)
+    # then: the signal took effect: an interrupted parse, not one that ran to its end
+    with pytest.raises(ParseInterrupted):
+        await task
