@@ -193,6 +193,28 @@ def test_the_name_is_the_name_like_text_printed_largest(tmp_path):
     assert outcome.profile["name"]["value"] == "Ana Lima"
 
 
+def test_a_heading_our_word_lists_do_not_know_ends_the_section_above_it(tmp_path):
+    # given: a "Research Grants" section, set like the known headings, after the jobs
+    main = [
+        *HEADER,
+        ("p", "B", "Experience", 12),
+        ("p", "B", "Hooli Inc.", 10),
+        ("dated", "B", "Data Engineer", 60, "Sep 2022 - Present"),
+        ("bullet", "Built the release pipeline."),
+        ("gap", 3),
+        ("p", "B", "Research Grants", 12),
+        ("dated", "", "Coastal Sensing Fellowship", 60, "2019 - 2021"),
+        ("gap", 3),
+        ("p", "B", "Education", 12),
+        ("p", "", "MSc in Computer Science - Trinity College Dublin, 2020", 10),
+    ]
+    # when
+    outcome = parsed(tmp_path, CONTACT, main)
+    # then: the grant is no job
+    jobs = [(j["title"], j["company"]) for j in outcome.profile["experience"]]
+    assert jobs == [("Data Engineer", "Hooli Inc.")]
+
+
 def test_layout_text_keeps_the_font_of_every_run(tmp_path):
     # given
     main = [*HEADER, ("p", "B", "Experience", 12), ("bullet", "Built the release pipeline.")]
