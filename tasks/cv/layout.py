@@ -431,11 +431,12 @@ def _two_kinds(above: str, below: str) -> bool:
     )
 
 
-def _right_edge(ends: list[float], without: float) -> float:
+def _right_edge(longest: list[float], without: float) -> float:
     """Where the lines of a column end when they run out of room: the furthest any other line
     of prose reaches (the line being judged says nothing about the column's width); with no
-    other line to tell, nothing counts as having run out of room."""
-    others = list(ends)
+    other line to tell, nothing counts as having run out of room. `longest` holds the two
+    furthest ends of the column's lines of prose."""
+    others = list(longest)
     if without in others:
         others.remove(without)
     return max(others, default=math.inf)
@@ -552,12 +553,13 @@ def rejoined(lines: list[Line], limit: float | None = None) -> list[Line]:
         and not UNBREAKABLE.search(line.text)
         and (limit is None or line.x1 <= limit)
     ]
+    longest = sorted(ends, reverse=True)[:2]
     merged: list[Line] = []
     for index, line in enumerate(lines):
         after = lines[index + 1] if index + 1 < len(lines) else None
         joined = None
         if merged and line.font:
-            right_edge = _right_edge(ends, lines[index - 1].x1)
+            right_edge = _right_edge(longest, lines[index - 1].x1)
             joined = _wraps_onto(merged[-1], line, after, right_edge)
         if joined is None:
             merged.append(line)
