@@ -50,14 +50,17 @@ FONT_CANDIDATES = (
 )
 
 
-def unicode_font() -> Path:
-    """A TrueType font with broad Latin coverage: DejaVu Sans, else reportlab's Vera (Latin-1)."""
+def unicode_font(style: str = "") -> Path:
+    """A TrueType font with broad Latin coverage: DejaVu Sans, else reportlab's Vera (Latin-1);
+    `style` "B" for its bold face, "I" for its oblique one."""
+    dejavu = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
     for candidate in FONT_CANDIDATES:
-        if candidate.exists():
-            return candidate
+        if candidate.with_name(dejavu[style]).exists():
+            return candidate.with_name(dejavu[style])
     import reportlab
 
-    return Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    vera = {"": "Vera.ttf", "B": "VeraBd.ttf", "I": "VeraIt.ttf"}
+    return Path(reportlab.__file__).parent / "fonts" / vera[style]
 
 
 DEFAULT_EXPERIENCE: list[dict[str, Any]] = [
@@ -256,6 +259,67 @@ def arranged_cv_pdf(sections: dict[str, list[Any]]) -> bytes:
             else:
                 pdf.cell(6, 5, row[1])
                 pdf.multi_cell(width - 6, 5, row[2], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return _output(pdf)
+
+
+def _styled_rows(pdf: FPDF, x: float, width: float, rows: Sequence[Any]) -> None:
+    """Rows of one column, from the current height down; see `styled_columns_pdf`."""
+    for row in rows:
+        kind = row[0]
+        pdf.set_x(x)
+        if kind == "gap":
+            pdf.ln(row[1])
+            continue
+        if kind == "p":  # ("p", style, text, size): wrapped to the column's width
+            _, style, text, size = row
+            pdf.set_font("Body", style, size)
+            pdf.multi_cell(width, size * 0.45, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        elif kind == "dated":  # ("dated", style, text, text_width, dates): a narrow text cell
+            _, style, text, text_width, dates = row
+            top = pdf.get_y()
+            pdf.set_font("Body", "", 10)
+            pdf.set_xy(x + width - 40, top)
+            pdf.cell(40, 4.5, dates, align="R")
+            pdf.set_xy(x, top)
+            pdf.set_font("Body", style, 10)
+            pdf.multi_cell(text_width, 4.5, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        elif kind == "table":  # ("table", [(width, text), ...]): one table row, cells wrap
+            top, bottom = pdf.get_y(), pdf.get_y()
+            left = x
+            pdf.set_font("Body", "", 10)
+            for cell_width, text in row[1]:
+                pdf.set_xy(left, top)
+                pdf.multi_cell(cell_width, 4.5, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+                bottom = max(bottom, pdf.get_y())
+                left += cell_width
+            pdf.set_xy(x, bottom)
+        elif kind == "bullet":  # ("bullet", text)
+            pdf.set_font("Body", "", 10)
+            pdf.cell(5, 4.5, "•")
+            pdf.multi_cell(width - 5, 4.5, row[1], align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_x(x)
+
+
+def styled_columns_pdf(sidebar: Sequence[Any], main: Sequence[Any], sidebar_width: float) -> bytes:
+    """A sidebar CV drawn row by row in regular, bold ("B") and oblique ("I") faces, so text
+    wraps where the producer's column or cell runs out of room, as browsers and word
+    processors wrap it.
+
+    A row is ("p", style, text, size) for a paragraph wrapped to the column, ("dated", style,
+    text, text_width, dates) for an entry's text in a cell `text_width` wide with its dates
+    right-aligned in the column, ("table", [(width, text), ...]) for a table row whose cells
+    wrap, ("bullet", text), or ("gap", millimetres).
+    """
+    pdf = FPDF(format="A4")
+    for style in ("", "B", "I"):
+        pdf.add_font("Body", style, str(unicode_font(style)))
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.set_margins(18, 18, 18)
+    pdf.add_page()
+    main_x = pdf.l_margin + sidebar_width + 10
+    _styled_rows(pdf, pdf.l_margin, sidebar_width, sidebar)
+    pdf.set_y(pdf.t_margin)
+    _styled_rows(pdf, main_x, pdf.w - pdf.r_margin - main_x, main)
     return _output(pdf)
 
 

@@ -4,9 +4,10 @@ A family fixes a layout and one arrangement each for jobs, degrees and certifica
 or company first, one line with separators or several lines, dates before, after or right of the
 title, tables, tab stops), plus bullet glyphs and contact style. The TUNE families are the ones
 the parser may be tuned on; the HOLDOUT families combine arrangements differently and are scored
-only at the end (the "never tuned" split). Rows are (kind, payload...) tuples the producers
-typeset: name, headline, contact, heading, text, strong, em, split (left, right-aligned right),
-bullet (text, glyph), row (cells), tabbed (parts).
+only at the end (the "never tuned" split). The tuning families in ADDED came later and are
+generated after the others, each from its own seed (`generate.py --add`). Rows are (kind,
+payload...) tuples the producers typeset: name, headline, contact, heading, text, strong, em,
+split (left, right-aligned right), bullet (text, glyph), row (cells), tabbed (parts).
 """
 
 from __future__ import annotations
@@ -115,6 +116,41 @@ FAMILIES: dict[str, tuple[str, str, str, str, str, str, str, str, str]] = {
         "iso mon",
         "docx reportlab",
     ),
+    # Added later (generate.py --add), each from its own seed: narrow columns that wrap
+    # titles, names and certificates, drawn and printed by all five producers.
+    "t09-wide-sidebar": (
+        "tune",
+        "wide-sidebar",
+        "title-dash-company-right",
+        "degree-dash-inst",
+        "commas",
+        "▪",
+        "lines",
+        "month year",
+        "chromium weasyprint",
+    ),
+    "t10-drawn-columns": (
+        "tune",
+        "two-column",
+        "dates-first",
+        "inst-pipe-degree",
+        "dash-paren",
+        "–",
+        "dots",
+        "mon iso",
+        "fpdf2 reportlab",
+    ),
+    "t11-sidebar-tabs": (
+        "tune",
+        "sidebar",
+        "tabs",
+        "years-first",
+        "issued-by",
+        "•",
+        "labels",
+        "slash year",
+        "docx chromium",
+    ),
     "h01-sidebar-loc": (
         "holdout",
         "sidebar",
@@ -182,6 +218,7 @@ FAMILIES: dict[str, tuple[str, str, str, str, str, str, str, str, str]] = {
         "reportlab weasyprint",
     ),
 }
+ADDED = ("t09-wide-sidebar", "t10-drawn-columns", "t11-sidebar-tabs")
 
 
 def _date(ym: tuple[int, int], style: str) -> tuple[str, str]:

@@ -1,6 +1,11 @@
 """Regenerate the CV benchmark corpus: `truth.json` plus `corpus/*.pdf` from five producers.
 
-    .venv/bin/python bench/cv/generate.py
+    .venv/bin/python bench/cv/generate.py                  (everything, from scratch)
+    .venv/bin/python bench/cv/generate.py --add FAMILY...  (new families only)
+
+`--add` generates the documents of families not yet in `truth.json` and appends them, each
+family from a random generator seeded with its own name: the committed documents stay as
+they are, byte for byte, so figures measured before stay comparable.
 
 Producers: fpdf2 and reportlab (drawn), headless Chromium and WeasyPrint (HTML/CSS), and
 LibreOffice (python-docx documents exported to PDF). Regenerating needs `chromium` and
@@ -19,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-from families import FAMILIES, document  # noqa: E402
+from families import ADDED, FAMILIES, document  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 from markup import chromium_pdfs, libreoffice_pdfs, weasyprint_pdf  # noqa: E402
 from people import OCCUPATIONS, person  # noqa: E402
@@ -54,48 +59,85 @@ def encrypt(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _family_documents(
+    family: str,
+    rng: random.Random,
+    first_index: int,
+    truth: list[dict[str, object]],
+    batches: dict[str, dict[str, dict[str, object]]],
+) -> int:
+    """Typeset the documents of one family; returns the next free document number."""
+    split, layout, *_, producers = FAMILIES[family]
+    occupations = sorted(OCCUPATIONS)
+    index = first_index
+    for number in range(PER_FAMILY[split]):
+        index += 1
+        producer = producers.split()[number % 2]
+        who = person(rng, index, occupations[index % len(occupations)])
+        if layout in {"sidebar", "wide-sidebar", "two-column"}:
+            for job in who["experience"]:
+                job["bullets"] = job["bullets"][:1]
+        doc = document(who, family, rng)
+        label = "libreoffice" if producer == "docx" else producer
+        stem = f"{who['id']}-{family}-{label}"
+        truth.append(
+            {
+                "file": f"{stem}.pdf",
+                "split": split,
+                "family": family,
+                "producer": label,
+                "layout": layout,
+                "occupation": who["occupation"],
+                "origin": who["origin"],
+                "kind": "text",
+                "style": doc["style"],
+                "expected": doc["expected"],
+            }
+        )
+        if producer == "fpdf2":
+            (CORPUS / f"{stem}.pdf").write_bytes(fpdf2_pdf(doc))
+        elif producer == "reportlab":
+            (CORPUS / f"{stem}.pdf").write_bytes(reportlab_pdf(doc))
+        elif producer == "weasyprint":
+            (CORPUS / f"{stem}.pdf").write_bytes(weasyprint_pdf(doc))
+        else:
+            batches[producer][stem] = doc
+    return index
+
+
+def add(families: list[str]) -> int:
+    """Append the documents of `families` (not yet in the corpus) to it."""
+    truth = json.loads((HERE / "truth.json").read_text())
+    present = {doc["family"] for doc in truth}
+    unknown = [family for family in families if family not in FAMILIES]
+    if unknown or present & set(families):
+        print(f"unknown or already present: {sorted(set(unknown) | (present & set(families)))}")
+        return 2
+    index = max(int(str(doc["file"])[2:5]) for doc in truth)
+    batches: dict[str, dict[str, dict[str, object]]] = {"chromium": {}, "docx": {}}
+    for family in families:
+        index = _family_documents(family, random.Random(family), index, truth, batches)
+    chromium_pdfs(batches["chromium"], CORPUS)
+    libreoffice_pdfs(batches["docx"], CORPUS)
+    (HERE / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n")
+    print(f"{len(truth)} documents in {CORPUS.relative_to(ROOT)}")
+    return 0
+
+
 def main() -> int:
+    if "--add" in sys.argv:
+        return add(sys.argv[sys.argv.index("--add") + 1 :])
     rng = random.Random(20261129)
     CORPUS.mkdir(exist_ok=True)
     for old in CORPUS.glob("*.pdf"):
         old.unlink()
     occupations = sorted(OCCUPATIONS)
-    truth = []
+    truth: list[dict[str, object]] = []
     batches: dict[str, dict[str, dict[str, object]]] = {"chromium": {}, "docx": {}}
     index = 0
-    for family, (split, layout, *_, producers) in FAMILIES.items():
-        for number in range(PER_FAMILY[split]):
-            index += 1
-            producer = producers.split()[number % 2]
-            who = person(rng, index, occupations[index % len(occupations)])
-            if layout in {"sidebar", "two-column"}:
-                for job in who["experience"]:
-                    job["bullets"] = job["bullets"][:1]
-            doc = document(who, family, rng)
-            label = "libreoffice" if producer == "docx" else producer
-            stem = f"{who['id']}-{family}-{label}"
-            truth.append(
-                {
-                    "file": f"{stem}.pdf",
-                    "split": split,
-                    "family": family,
-                    "producer": label,
-                    "layout": layout,
-                    "occupation": who["occupation"],
-                    "origin": who["origin"],
-                    "kind": "text",
-                    "style": doc["style"],
-                    "expected": doc["expected"],
-                }
-            )
-            if producer == "fpdf2":
-                (CORPUS / f"{stem}.pdf").write_bytes(fpdf2_pdf(doc))
-            elif producer == "reportlab":
-                (CORPUS / f"{stem}.pdf").write_bytes(reportlab_pdf(doc))
-            elif producer == "weasyprint":
-                (CORPUS / f"{stem}.pdf").write_bytes(weasyprint_pdf(doc))
-            else:
-                batches[producer][stem] = doc
+    for family in FAMILIES:
+        if family not in ADDED:  # those come last, each from its own seed, as --add makes them
+            index = _family_documents(family, rng, index, truth, batches)
     for kind in ("scan", "scan", "encrypted", "encrypted"):
         index += 1
         who = person(rng, index, occupations[index % len(occupations)])
@@ -120,6 +162,8 @@ def main() -> int:
                 "expected": expected,
             }
         )
+    for family in ADDED:  # after the scans: each from its own seed, exactly as --add made it
+        index = _family_documents(family, random.Random(family), index, truth, batches)
     chromium_pdfs(batches["chromium"], CORPUS)
     libreoffice_pdfs(batches["docx"], CORPUS)
     (HERE / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n")

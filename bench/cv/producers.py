@@ -37,9 +37,9 @@ def columns(doc: dict[str, Any]) -> tuple[list[Any], list[Any], list[Any], float
     """(full-width top, left column, right column, left share of the width)."""
     if doc["layout"] == "two-column":
         return doc["header"] + doc["contact"], doc["main"], doc["side"], 0.62
-    if doc["layout"] == "sidebar":
+    if doc["layout"] in {"sidebar", "wide-sidebar"}:
         left = [("heading", "Contact"), *doc["contact"], *doc["side"]]
-        return [], left, doc["header"] + doc["main"], 0.32
+        return [], left, doc["header"] + doc["main"], 0.32 if doc["layout"] == "sidebar" else 0.42
     return doc["header"] + doc["contact"], doc["main"] + doc["side"], [], 1.0
 
 

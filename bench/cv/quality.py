@@ -9,10 +9,15 @@ figure. Every corpus PDF goes through the real sandboxed `parse_pdf`. Matching, 
 - name, email, location: equal strings; phone: equal E.164 (the truth is normalised with the
   country it was written for) or, for numbers phonenumbers does not accept as valid, equal as
   written (that is what the profile stores for them).
-- skills: set of names. experience: company + title + start + end all equal (start/end as
-  "YYYY-MM" or "YYYY", exactly as precise as the CV prints them; end null when ongoing).
-  education: institution + degree (dots and spaces ignored) + start year + end year.
-  certifications: title + issuer + year.
+- skills: set of names. The truth records each skill as the CV prints it; the product names
+  skills by its one vocabulary (models/skill_aliases.py), so the expected name is the truth's
+  spelling mapped through that vocabulary ("Excel" is expected as "Microsoft Excel"; a skill it
+  does not know stays as printed). The parser's output is compared as it comes: a parser that
+  does not canonicalize loses those skills.
+- experience: company + title + start + end all equal (start/end as "YYYY-MM" or "YYYY",
+  exactly as precise as the CV prints them; end null when ongoing).
+- education: institution + degree (dots and spaces ignored) + start year + end year.
+- certifications: title + issuer + year.
 - A wrong value counts as one false positive and one false negative; micro-F1 sums all fields.
 Scanned samples must come back NEEDS_OCR with text_layer false; they are scored separately.
 """
@@ -34,6 +39,7 @@ import phonenumbers
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from models.skill_aliases import canonical  # noqa: E402
 from tasks.cv import cli_json, parse_pdf  # noqa: E402
 from tasks.cv.lexicon import PHONE_REGIONS, US_STATES  # noqa: E402
 
@@ -86,7 +92,10 @@ def keys(field: str, data: dict[str, Any], truth: dict[str, Any]) -> Counter[Any
     if field in {"name", "email", "location"}:
         return Counter([norm(value)] if value else [])
     if field == "skills":
-        return Counter({norm(item) for item in value or []})
+        expected = data is truth  # only the truth is named the product's way here
+        return Counter(
+            {norm(canonical(item) or item if expected else item) for item in value or []}
+        )
     if field == "experience":
         return Counter(
             (norm(j["company"]), norm(j["title"]), j["start"], j["end"]) for j in value or []

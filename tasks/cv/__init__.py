@@ -4,7 +4,14 @@ This package re-exports its public interface (the CV pipeline's contract); impor
 import pypdf, so the sandbox child can set its rlimits before pypdf loads.
 """
 
-from tasks.cv.outcome import Inspection, Limits, ParseOutcome, cli_json, has_pdf_magic
+from tasks.cv.outcome import (
+    Inspection,
+    Limits,
+    ParseInterrupted,
+    ParseOutcome,
+    cli_json,
+    has_pdf_magic,
+)
 from tasks.cv.runner import (
     inspect_pdf,
     inspect_pdf_async,
@@ -16,6 +23,7 @@ from tasks.cv.runner import (
 __all__ = [
     "Inspection",
     "Limits",
+    "ParseInterrupted",
     "ParseOutcome",
     "cli_json",
     "has_pdf_magic",

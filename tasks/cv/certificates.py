@@ -32,6 +32,7 @@ def _certificate_lines(lines: list[Line]) -> list[Line]:
     dated = any(YEAR_RE.search(text) for text in texts)
     merged: list[Line] = []
     pending: Line | None = None
+    pending_font: str | None = None
     for line, text in zip(lines, texts, strict=True):
         if not text:
             continue
@@ -43,17 +44,21 @@ def _certificate_lines(lines: list[Line]) -> list[Line]:
         if pending is not None:
             # "Title" then "Issuer · 2019" is a title on a line of its own; anything else
             # is a certificate that ran out of room and wrapped
-            own_line = (
-                ISSUER_YEAR.search(text) is not None
-                and not re.search(r"[,|·—–(]", pending.text)
-                and not pending.text.endswith((" of", " and", " for", " in", "&"))
-                and text[:1].isupper()
+            issuer_line = ISSUER_YEAR.search(text) is not None and text[:1].isupper()
+            own_line = issuer_line and (
+                # set in another font (a bold title over an italic issuer)
+                (pending_font is not None and line.font != "" and line.font != pending_font)
+                or (
+                    not re.search(r"[,|·—–(]", pending.text)
+                    and not pending.text.endswith((" of", " and", " for", " in", "&"))
+                )
             )
             joiner = " | " if own_line else " "
             current = Line(f"{pending.text}{joiner}{text}", pending.page, pending.line)
             pending = None
         if dated and not bulleted and not YEAR_RE.search(current.text):
             pending = current
+            pending_font = line.font or None
             continue
         merged.append(current)
     if pending is not None:
@@ -82,6 +87,9 @@ def certification_entries(lines: list[Line]) -> list[dict[str, Any]]:
         if not pieces:
             continue
         title = pieces[0]
+        if issuer is not None:  # "Title, Level (2020), issued by Issuer": the rest is the title
+            whole = clean(" ".join(PARENS.sub(" ", rest).split()))
+            title = whole if whole and "|" not in whole else title
         if issuer is None and len(pieces) > 1:
             issuer = pieces[-1]
             title = " – ".join(pieces[:-1]) if len(pieces) > 2 else pieces[0]

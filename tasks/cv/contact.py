@@ -221,14 +221,15 @@ def _name_and_headline(sections: list[Section], found: dict[str, Any]) -> dict[s
     candidates = preamble + [
         line for section in sections if section.key == "contact" for line in section.lines
     ]
+    # The name is usually the first name-like text; a name-like text set in a bigger font
+    # than it (the name printed large under a "Contact" sidebar, say) is the better guess.
     for line in candidates:
         text = LABEL.sub("", line.text) if line.text.lower().startswith("name") else line.text
         for segment in _segments(text)[:2]:
             if looks_like_name(segment):
-                name, name_line = segment, line
+                if name_line is None or line.size > name_line.size:
+                    name, name_line = segment, line
                 break
-        if name:
-            break
     result: dict[str, Any] = {"name": None, "first_name": None, "last_name": None}
     if name and name_line:
         confidence = 0.9 if name_line in preamble[:3] else 0.7

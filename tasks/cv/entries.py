@@ -249,6 +249,11 @@ def _company_score(text: str) -> int:
     return sum(word in COMPANY_WORDS for word in words) + ("&" in text)
 
 
+def _ends_in_role(text: str) -> bool:
+    words = _words(text)
+    return bool(words) and words[-1] in TITLE_WORDS and words[-1] not in COMPANY_WORDS
+
+
 def split_title_company(pieces: list[str]) -> tuple[str | None, str | None, float]:
     """Which piece is the job title and which the employer, with a confidence."""
     if not pieces:
@@ -260,7 +265,11 @@ def split_title_company(pieces: list[str]) -> tuple[str | None, str | None, floa
         return None, piece, 0.4
     scored = sorted(
         range(len(pieces)),
-        key=lambda i: (_title_score(pieces[i]) - _company_score(pieces[i]), -i),
+        key=lambda i: (
+            _title_score(pieces[i]) - _company_score(pieces[i]),
+            _ends_in_role(pieces[i]),  # "Software Engineer": the role noun comes last
+            -i,
+        ),
         reverse=True,
     )
     title_index = scored[0]

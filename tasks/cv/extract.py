@@ -31,6 +31,7 @@ from tasks.cv.outcome import (
     ParseOutcome,
     has_pdf_magic,
 )
+from tasks.cv.runs import Row, layout_text
 from tasks.cv.structure import empty_profile, structure_profile
 
 # A CV's content streams are a few kilobytes to a few hundred; 10 MB decoded per stream is far
@@ -187,13 +188,21 @@ def _has_images(page: DictionaryObject) -> bool:
 
 def page_text(page: Any) -> str:
     """Layout-mode text (keeps columns apart); plain mode when layout mode cannot cope."""
+    return page_layout(page)[0]
+
+
+def page_layout(page: Any) -> tuple[str, list[Row] | None]:
+    """Layout-mode text and the fonts of its rows (`tasks.cv.runs`); plain-mode text without
+    fonts when layout mode cannot cope."""
     try:
-        text = str(page.extract_text(extraction_mode="layout", layout_mode_space_vertically=False))
+        text, rows = layout_text(page)
     except LimitReachedError:
         raise
     except Exception:
-        text = str(page.extract_text())
-    return text.replace("\f", "\n")
+        return str(page.extract_text()).replace("\f", "\n"), None
+    if "\f" in text:  # a form feed drawn as text: the rows no longer match
+        return text.replace("\f", "\n"), None
+    return text, rows
 
 
 def parse_file(path: Path, limits: Limits) -> ParseOutcome:
@@ -206,14 +215,16 @@ def parse_file(path: Path, limits: Limits) -> ParseOutcome:
             return ParseOutcome.failed(reason)
         active = active_content(opened.reader)
         pages: list[str] = []
+        styles: list[list[Row]] = []
         image_only: list[int] = []
         for number, page in enumerate(opened.reader.pages, start=1):
-            text = page_text(page)
+            text, rows = page_layout(page)
             if len("".join(text.split())) < MIN_PAGE_CHARS:
                 if _has_images(page):
                     image_only.append(number)
-                text = ""
+                text, rows = "", []
             pages.append(text)
+            styles.append(rows if rows is not None else [])
     full_text = "\f".join(pages)[:MAX_TEXT_CHARS]
     if not any(pages):
         reason = (
@@ -224,7 +235,7 @@ def parse_file(path: Path, limits: Limits) -> ParseOutcome:
         profile = empty_profile(opened.page_count, text_layer=False)
         warnings = [active_content_finding(active)] if active else []
         return ParseOutcome(NEEDS_OCR, reason, opened.page_count, "", profile, warnings)
-    profile = structure_profile(pages)
+    profile = structure_profile(pages, styles)
     findings = quality_findings(profile)
     if image_only:
         findings.append(image_only_finding(image_only))

@@ -1,11 +1,16 @@
 """The caller's side of the pre-started parser process (`tasks.cv.zygote`).
 
 Each process that parses CVs (an API process, a dramatiq worker) starts its own zygote lazily,
-with fork+exec like any subprocess, so neither the event loop nor worker threads are ever forked.
-One connection per document; the caller keeps the wall clock: when it runs out (or the awaiting
-task is cancelled) the caller hangs up and the zygote's supervisor kills the child. A zygote
-that died is started again on the next document; when none can be started, `run`/`run_async`
-return None and the runner falls back to a fresh interpreter per document.
+with fork+exec like any subprocess and in a session of its own, so neither the event loop nor
+worker threads are ever forked, and a stop signal sent to the caller's process group (Ctrl-C,
+`docker stop`, systemd) does not kill a parse midway. One connection per document: the forked
+child writes its verdict straight to it, and the caller stops reading as soon as the verdict is
+complete. The caller keeps the wall clock: when it runs out (or the awaiting task is cancelled)
+the caller hangs up and the zygote kills the child. A zygote that died is started again on the
+next document; when none can be started or reached, `run`/`run_async` raise `Unavailable` and
+the runner falls back to a fresh interpreter per document. A connection that ends without a
+verdict or an exit status (the zygote and its child were killed from outside) raises
+`ParseInterrupted`: the document was not judged and is worth parsing again later.
 """
 
 from __future__ import annotations
@@ -24,14 +29,27 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from tasks.cv.outcome import Limits
+from tasks.cv.outcome import Limits, ParseInterrupted
 
 ROOT = Path(__file__).resolve().parents[2]
-REPLY_LIMIT = 64 * 1024 * 1024  # one verdict line: the profile and up to 400,000 characters of text
+REPLY_LIMIT = 64 * 1024 * 1024  # one verdict: the profile and up to 400,000 characters of text
 CONNECT_SECONDS = 5.0
-Done = tuple[int | None, bytes, bytes]  # (exit status, stdout, stderr), as from a subprocess
+READ_BYTES = 256 * 1024
+
+
+class Done(NamedTuple):
+    """How a child ended, as from a subprocess, and the CPU time it used when known.
+
+    `returncode` is None when the verdict arrived complete: the caller does not wait for the
+    child's exit status, which a complete verdict makes irrelevant.
+    """
+
+    returncode: int | None
+    stdout: bytes
+    stderr: bytes
+    cpu_seconds: float | None = None
 
 
 class Unavailable(Exception):
@@ -50,6 +68,7 @@ class Zygote:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # out of the caller's process group: no group signals
         )
         assert self.process.stdout is not None
         ready = self.process.stdout.readline()
@@ -117,13 +136,47 @@ def _request(mode: str, path: Path, limits: Limits) -> bytes:
     )
 
 
-def _reply(line: bytes) -> Done:
-    data: dict[str, Any] = json.loads(line)
-    return (
-        int(data["returncode"]),
-        base64.b64decode(data["stdout"]),
-        base64.b64decode(data["stderr"]),
-    )
+class Reply:
+    """The bytes of one connection so far: a verdict frame, a trailer, or both (see `zygote`)."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def feed(self, chunk: bytes) -> Done | None:
+        """Add what arrived; the outcome once the verdict or the trailer is complete."""
+        if not chunk:
+            raise ParseInterrupted("the parser process went away before the document was judged")
+        self.data += chunk
+        if len(self.data) > REPLY_LIMIT:
+            raise Unavailable("the parser process sent more than a verdict")
+        return self.done()
+
+    def done(self) -> Done | None:
+        data = self.data
+        zero = data.find(b"\0")  # a JSON verdict never holds one: the trailer starts there
+        if data[:1] == b"R":
+            header = data.find(b"\n", 0, 24)
+            if header < 0 and len(data) >= 24:
+                raise Unavailable("the parser process sent no verdict frame")
+            if header > 0:
+                try:
+                    end = header + 1 + int(data[1:header])
+                except ValueError:
+                    raise Unavailable("the parser process sent no verdict frame") from None
+                if len(data) >= end and (zero < 0 or zero >= end):
+                    return Done(None, bytes(data[header + 1 : end]), b"")
+        if zero < 0:
+            return None
+        line_end = data.find(b"\n", zero)
+        if line_end < 0:
+            return None
+        trailer: dict[str, Any] = json.loads(data[zero + 1 : line_end])
+        return Done(
+            int(trailer["returncode"]),
+            b"",  # a verdict cut short is no verdict
+            base64.b64decode(trailer["stderr"]),
+            float(trailer["cpu_seconds"]),
+        )
 
 
 def _connect(mode: str, path: Path, limits: Limits) -> socket.socket:
@@ -152,20 +205,19 @@ def run(mode: str, path: Path, limits: Limits) -> Done | None:
     """
     deadline = time.monotonic() + limits.wall_seconds
     with _connect(mode, path, limits) as conn:
-        reply = bytearray()
-        while not reply.endswith(b"\n"):
+        reply = Reply()
+        while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return None  # hanging up makes the supervisor kill the child
+                return None  # hanging up makes the zygote kill the child
             conn.settimeout(remaining)
             try:
-                chunk = conn.recv(65536)
+                chunk = conn.recv(READ_BYTES)
             except TimeoutError:
                 return None
-            if not chunk:
-                raise Unavailable("the parser process went away")
-            reply += chunk
-    return _reply(bytes(reply))
+            done = reply.feed(chunk)
+            if done is not None:
+                return done  # hanging up now is harmless: the child has said all it will
 
 
 def _hang_up(connecting: asyncio.Future[socket.socket | None]) -> None:
@@ -199,14 +251,19 @@ async def run_async(mode: str, path: Path, limits: Limits) -> Done | None:
     conn.setblocking(False)
     try:
         reader, writer = await asyncio.open_unix_connection(sock=conn, limit=REPLY_LIMIT)
+
+        async def verdict() -> Done:
+            reply = Reply()
+            while True:
+                done = reply.feed(await reader.read(READ_BYTES))
+                if done is not None:
+                    return done
+
         try:
-            line = await asyncio.wait_for(reader.readline(), limits.wall_seconds)
+            return await asyncio.wait_for(verdict(), limits.wall_seconds)
         except TimeoutError:
             return None
         finally:
             writer.close()
-        if not line.endswith(b"\n"):
-            raise Unavailable("the parser process went away")
-        return _reply(line)
     finally:
         conn.close()

@@ -16,6 +16,16 @@ FAILED = "FAILED"
 NEEDS_OCR = "NEEDS_OCR"
 
 
+class ParseInterrupted(Exception):
+    """The parse was cut off from outside before the document was judged: its child was killed
+    by a signal the parser did not send (a service stop's SIGTERM, a terminal's SIGINT, an
+    operator or the kernel's OOM killer), or the parser process itself went away.
+
+    Not a verdict on the document: the caller parses it again later (the CV parse job lets the
+    exception out, so its message is retried, within its attempts).
+    """
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one CV may cost: CPU and address space of the child, wall clock, and pages.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,18 +63,39 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def run_job(mode: str, path: str, cpu: int, memory: int, max_pages: int, result_fd: int) -> int:
+def frame(payload: bytes) -> bytes:
+    """A verdict as the zygote's children send it: `R<length>\n<JSON>` (see `tasks.cv.zygote`)."""
+    return b"R%d\n" % len(payload) + payload
+
+
+def run_job(
+    mode: str,
+    path: str,
+    cpu: int,
+    memory: int,
+    max_pages: int,
+    result_fd: int,
+    *,
+    framed: bool = False,
+) -> int:
     """Limits first, then the document; the verdict goes to `result_fd`. Returns the exit code.
 
-    Shared by the exec'd child (`main`) and the children the zygote forks, so both set their
-    rlimits before reading a byte of the document.
+    Shared by the exec'd child (`main`, bare JSON on stdout) and the children the zygote forks
+    (`framed`, straight to the caller's connection), so both set their rlimits before reading a
+    byte of the document.
     """
-    memory_report = json.dumps(
-        _failure(mode, f"parsing exceeded {memory // (1024 * 1024)} MB of memory")
-    ).encode()
+
+    def seal(payload: bytes) -> bytes:
+        return frame(payload) if framed else payload
+
+    memory_report = seal(
+        json.dumps(
+            _failure(mode, f"parsing exceeded {memory // (1024 * 1024)} MB of memory")
+        ).encode()
+    )
     apply_rlimits(cpu, memory)
     try:
-        payload = json.dumps(run(mode, Path(path), cpu, memory, max_pages)).encode()
+        payload = seal(json.dumps(run(mode, Path(path), cpu, memory, max_pages)).encode())
     except MemoryError:
         _write_all(result_fd, memory_report)
         return MEMORY_EXIT
@@ -86,6 +108,10 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return USAGE_EXIT
     mode, path, cpu, memory, max_pages = argv[0], argv[1], *map(int, argv[2:])
+    # the thread that started us may block stop signals, and the mask survives exec: a stop
+    # signal sent to this process should stop it
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     # Keep the real stdout for the one JSON line; stray prints from libraries go to stderr.
     result_fd = os.dup(1)
     os.dup2(2, 1)

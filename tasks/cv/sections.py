@@ -49,9 +49,36 @@ def heading_key(text: str) -> tuple[str, str] | None:
     return key, rest.strip()
 
 
+def _style(line: Line) -> tuple[str, float, bool] | None:
+    return (line.font, round(line.size, 1), line.bold) if line.font else None
+
+
+def heading_styles(lines: list[Line]) -> set[tuple[str, float, bool]]:
+    """The font, size and weight of the CV's known headings, when they are the headings' own:
+    at most a few other lines share them (else the style is that of entry titles, say)."""
+    known = [style for line in lines if heading_key(line.text) and (style := _style(line))]
+    styles = set(known)
+    others = sum(1 for line in lines if _style(line) in styles and heading_key(line.text) is None)
+    return styles if known and others <= max(1, len(known) // 3) else set()
+
+
+def looks_like_heading(line: Line, styles: set[tuple[str, float, bool]]) -> bool:
+    """A short line set exactly like the CV's headings: a heading our word lists do not know
+    ("Research Grants"), which ends the section above it."""
+    text = line.text.strip()
+    return (
+        _style(line) in styles
+        and len(text.split()) <= 5
+        and not re.search(r"[\d@.]", text)
+        and re.search(r"[^\W\d_]", text) is not None
+    )
+
+
 def split_sections(lines: list[Line]) -> list[Section]:
-    """Group lines by heading; a new column starts over with a preamble of its own."""
+    """Group lines by heading; a new column starts over with a preamble of its own. A line set
+    like the known headings but not among them opens an "other" section."""
     sections = [Section("preamble", None)]
+    styles = heading_styles(lines)
     skip = False
     for index, line in enumerate(lines):
         if skip:
@@ -66,6 +93,8 @@ def split_sections(lines: list[Line]) -> list[Section]:
             wrapped = heading_key(f"{line.text} {following.text}")
             if wrapped is not None and not wrapped[1]:
                 found, skip = wrapped, True
+        if found is None and sections[-1].key != "preamble" and looks_like_heading(line, styles):
+            found = ("other", "")  # (a preamble's name and headline are no headings)
         if found is not None:
             key, inline = found
             sections.append(Section(key, line))

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from models.skill_aliases import canonical
 from tasks.cv.certificates import certification_entries
 from tasks.cv.contact import contact_profile, field
 from tasks.cv.entries import education_entries, experience_entries
 from tasks.cv.layout import Line, reading_order
+from tasks.cv.runs import Row
 from tasks.cv.sections import BULLET, Section, split_sections
 
 LIST_SEPARATORS = re.compile(r"\s*(?:[,;|•·●▪◦]|\s{3,}|\s[–—]\s)\s*")
@@ -112,6 +114,19 @@ def list_items(lines: list[Line], max_words: int = 5) -> list[tuple[str, Line]]:
     return items
 
 
+def canonical_skills(items: list[tuple[str, Line]]) -> list[tuple[str, Line]]:
+    """Skills as the product names them (models/skill_aliases.py: "JS" is JavaScript), once
+    each; a skill the vocabulary does not know keeps its spelling from the CV."""
+    named: list[tuple[str, Line]] = []
+    seen: set[str] = set()
+    for item, line in items:
+        name = canonical(item) or item
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            named.append((name, line))
+    return named
+
+
 def _summary(sections: list[Section]) -> dict[str, Any] | None:
     for section in sections:
         if section.key == "summary" and section.lines:
@@ -120,9 +135,10 @@ def _summary(sections: list[Section]) -> dict[str, Any] | None:
     return None
 
 
-def structure_profile(pages: list[str]) -> dict[str, Any]:
-    """The profile for the page texts of one CV (layout-mode text, one string per page)."""
-    lines, layout = reading_order(pages)
+def structure_profile(pages: list[str], styles: list[list[Row]] | None = None) -> dict[str, Any]:
+    """The profile for the page texts of one CV (layout-mode text, one string per page), with
+    the fonts of their rows when known (`tasks.cv.runs`)."""
+    lines, layout = reading_order(pages, styles)
     sections = split_sections(lines)
     profile = empty_profile(len(pages), text_layer=True, layout=layout)
     profile.update(contact_profile(sections))
@@ -131,7 +147,8 @@ def structure_profile(pages: list[str]) -> dict[str, Any]:
     def lines_of(key: str) -> list[Line]:
         return [line for section in sections if section.key == key for line in section.lines]
 
-    profile["skills"] = [field(item, 0.8, line) for item, line in list_items(lines_of("skills"))]
+    skills = canonical_skills(list_items(lines_of("skills")))
+    profile["skills"] = [field(item, 0.8, line) for item, line in skills]
     profile["languages"] = [
         field(item, 0.8, line)
         for item, line in list_items(lines_of("languages"), max_words=3)

@@ -5,6 +5,8 @@ the CV to the profile (AUTO_FILL, SUGGEST + accept, REPLACE)."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -24,7 +26,7 @@ from models.storage import LocalStorage, new_key
 from resolvers.documents.process import MAX_ATTEMPTS, STALE_CLAIM, process_document
 from tasks import runtime
 from tasks.broker import send, use_broker
-from tasks.cv import Limits
+from tasks.cv import Limits, forkserver
 from tasks.worker import start_worker, stop_worker
 from tests import pdfs
 from tests.api.test_cv_upload import candidate_user, upload
@@ -38,6 +40,7 @@ from tests.helpers import (
     stored,
     token_for,
 )
+from tests.tasks.test_cv_forkserver import SLOW_OPERATIONS, settled, until_new_child
 
 DOCUMENT = """
 query Doc($id: ID!) {
@@ -297,6 +300,23 @@ async def test_attempts_run_out_and_the_document_fails(client, db, settings, wor
     # then
     assert (done["status"], done["attempts"]) == ("FAILED", 3)
     assert done["failureReason"] == "parsing did not complete after 3 attempts"
+
+
+async def test_a_parse_stopped_from_outside_is_retried_not_failed(client, db, settings, worker):
+    # given: the worker parsing a CV that takes seconds
+    candidate, token = await candidate_user(db, settings)
+    zygote = (await asyncio.to_thread(forkserver.zygote)).process.pid  # the worker's, too
+    assert await asyncio.to_thread(settled, zygote)  # no other document in flight
+    slow = pdfs.cpu_heavy_pdf(SLOW_OPERATIONS)
+    document = await stored_document(db, settings, candidate, slow)
+    send("parse_document", str(document.id), queue_name="documents")
+    (child,) = await until_new_child(zygote, set())
+    # when: its sandbox child is killed by a signal the parser did not send
+    os.kill(child, signal.SIGTERM)
+    done = await finished(client, token, str(document.id))
+    # then: that attempt judged nothing; the retry parsed the CV
+    assert (done["status"], done["attempts"]) == ("PARSED", 2)
+    assert done["failureReason"] is None
 
 
 async def test_a_redelivered_message_for_a_finished_document_does_nothing(

@@ -1,5 +1,7 @@
 """The pre-started parser process: restarted when it dies, stopped on shutdown, shared safely by
-threads and the event loop, and a hung document still killed by the caller's wall clock."""
+threads and the event loop, a hung document still killed by the caller's wall clock, out of
+reach of its caller's process-group signals, and a child killed from outside an interrupted
+parse rather than a failed document."""
 
 from __future__ import annotations
 
@@ -10,8 +12,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tasks.cv import Limits, forkserver, parse_pdf, parse_pdf_async
+import pytest
+
+from tasks.cv import Limits, ParseInterrupted, forkserver, parse_pdf, parse_pdf_async
+from tasks.cv.runner import interrupted
 from tests import pdfs
+
+SLOW_OPERATIONS = 30_000  # a valid CV that takes seconds to lay out
 
 
 def children(pid: int) -> list[int]:
@@ -115,3 +122,124 @@ def test_a_parser_process_that_cannot_be_reached_is_replaced(tmp_path):
     assert outcome.status == "PARSED"
     assert stuck.process.poll() is not None
     assert forkserver.zygote().process.pid != stuck.process.pid
+
+
+def test_the_parser_process_runs_in_a_session_of_its_own(tmp_path):
+    # given
+    parse_pdf(pdfs.write(tmp_path, pdfs.simple_cv_pdf()))
+    # when
+    pid = forkserver.zygote().process.pid
+    # then: a Ctrl-C or a service stop sent to our process group does not reach it
+    assert os.getsid(pid) == pid
+    assert os.getpgid(pid) != os.getpgid(0)
+
+
+def running_children(pid: int) -> set[int]:
+    """Children of `pid` that are not zombies (a finished child is reaped a moment later)."""
+    found = set()
+    for child in children(pid):
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            found.add(child)
+    return found
+
+
+async def until_new_child(pid: int, known: set[int], count: int = 1) -> set[int]:
+    """The children of `pid` started since `known` was taken, once there are `count` of them."""
+    for _ in range(250):
+        found = running_children(pid) - known
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.02)
+    raise AssertionError("no child started")
+
+
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL])
+async def test_a_child_killed_from_outside_is_an_interrupted_parse_not_a_failed_one(tmp_path, sent):
+    # given: a child parsing a slow document
+    slow = pdfs.write(tmp_path, pdfs.cpu_heavy_pdf(SLOW_OPERATIONS), "slow.pdf")
+    await parse_pdf_async(pdfs.write(tmp_path, pdfs.simple_cv_pdf()))
+    zygote = forkserver.zygote().process.pid
+    known = children(zygote)
+    task = asyncio.create_task(parse_pdf_async(slow, Limits(cpu_seconds=30, wall_seconds=60)))
+    (child,) = await until_new_child(zygote, set(known))
+    # when: someone else signals it (a service stop, an operator)
+    os.kill(child, sent)
+    # then: the document was not judged, and the parser keeps serving
+    with pytest.raises(ParseInterrupted):
+        await task
+    outcome = await parse_pdf_async(pdfs.write(tmp_path, pdfs.simple_cv_pdf(), "next.pdf"))
+    assert outcome.status == "PARSED"
+
+
+def test_only_the_document_decides_a_failure():
+    limits = Limits(cpu_seconds=10)
+    # the CPU limit (SIGXCPU, or SIGKILL at the hard limit) and crashes are the document's doing
+    assert not interrupted(-signal.SIGXCPU, 10.0, limits)
+    assert not interrupted(-signal.SIGKILL, 11.0, limits)
+    assert not interrupted(-signal.SIGSEGV, 0.1, limits)
+    assert not interrupted(1, 0.1, limits)
+    # a stop signal, or a SIGKILL well under the CPU limit, came from outside
+    assert interrupted(-signal.SIGTERM, 0.1, limits)
+    assert interrupted(-signal.SIGKILL, 0.1, limits)
+    # the exec'd child reports no CPU time: a SIGKILL counts as the limit, as it always did
+    assert not interrupted(-signal.SIGKILL, None, limits)
+
+
+def held_descriptors(pid: int) -> list[str]:
+    """What the process's descriptors past stdin/stdout/stderr point at."""
+    return [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir() if int(fd.name) > 2]
+
+
+async def test_a_child_holds_no_descriptor_of_another_document(tmp_path):
+    # given: two documents in flight at once
+    slow = pdfs.write(tmp_path, pdfs.cpu_heavy_pdf(SLOW_OPERATIONS), "slow.pdf")
+    await parse_pdf_async(pdfs.write(tmp_path, pdfs.simple_cv_pdf()))
+    zygote = forkserver.zygote().process.pid
+    limits = Limits(cpu_seconds=30, wall_seconds=60)
+    known = set(children(zygote))
+    first = asyncio.create_task(parse_pdf_async(slow, limits))
+    second = asyncio.create_task(parse_pdf_async(slow, limits))
+    running = await until_new_child(zygote, known, count=2)
+    await asyncio.sleep(0.2)  # both past their start, reading the document
+    # when
+    descriptors = {child: held_descriptors(child) for child in running}
+    first.cancel()
+    second.cancel()
+    await asyncio.gather(first, second, return_exceptions=True)
+    # then: each child has its own connection and the document, nothing of the other one
+    assert len(descriptors) == 2
+    for held in descriptors.values():
+        sockets = [target for target in held if target.startswith("socket:")]
+        assert len(sockets) == 1
+        assert all(target.startswith("socket:") or target == str(slow) for target in held)
+    assert len({tuple(held) for held in descriptors.values()}) == 2
+    assert settled(zygote)
+
+
+def start_with_stop_signals_blocked() -> int:
+    """Start this process's parser process from a thread that blocks the stop signals, as the
+    worker's event-loop thread does."""
+    blocked = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+    signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        forkserver.shutdown()
+        return forkserver.zygote().process.pid
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+
+
+async def test_a_stop_signal_ends_a_child_whose_parser_was_started_with_it_blocked(tmp_path):
+    # given: the parser process started by a thread that blocks the stop signals
+    zygote = await asyncio.to_thread(start_with_stop_signals_blocked)
+    slow = pdfs.write(tmp_path, pdfs.cpu_heavy_pdf(SLOW_OPERATIONS), "slow.pdf")
+    task = asyncio.create_task(parse_pdf_async(slow, Limits(cpu_seconds=30, wall_seconds=60)))
+    (child,) = await until_new_child(zygote, set(children(zygote)))
+    # when
+    os.kill(child, signal.SIGTERM)
+    # then: the signal took effect: an interrupted parse, not one that ran to its end
+    with pytest.raises(ParseInterrupted):
+        await task

@@ -274,7 +274,14 @@ def test_justified_spacing_inside_a_comma_list_does_not_split_skills():
     # when
     skills = skills_of(*rows)
     # then
-    assert skills == ["CI/CD", "SQL", "GCP", "Stakeholder Management", "Java", "Go"]
+    assert skills == [
+        "Continuous Integration",
+        "SQL",
+        "Google Cloud Platform",
+        "Stakeholder Management",
+        "Java",
+        "Go",
+    ]
 
 
 def test_a_list_without_separators_still_splits_on_wide_gaps():
@@ -284,6 +291,22 @@ def test_a_list_without_separators_still_splits_on_wide_gaps():
     skills = skills_of(*rows)
     # then
     assert skills == ["Python", "Java", "Rust"]
+
+
+def test_skills_come_out_as_the_product_names_them():
+    # given: other spellings of known skills, a duplicate under two names, an unknown skill
+    rows = ("JS, Javascript, k8s, Postgres, golang, Figma, Quantum Knitting",)
+    # when
+    skills = skills_of(*rows)
+    # then: canonical names from models/skill_aliases.py, once each; unknown ones as written
+    assert skills == [
+        "JavaScript",
+        "Kubernetes",
+        "PostgreSQL",
+        "Go",
+        "Figma",
+        "Quantum Knitting",
+    ]
 
 
 def schools_of(*rows: str) -> list[tuple[Any, ...]]:

@@ -105,11 +105,41 @@ def group_runs(pgid: int, needle: str) -> bool:
     return group_count(pgid, needle) > 0
 
 
-async def until_parsing_in_sandbox(pgid: int) -> None:
-    """Until a document's sandbox child runs: a fresh interpreter, or a fork of the pre-started
-    parser process (which then shows more than once in the group)."""
+def descendants(pid: int) -> set[int]:
+    """Every process started, directly or not, by `pid` (from /proc), whatever its session."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    found = {pid}
+    grew = True
+    while grew:
+        grew = False
+        for child, parent in parents.items():
+            if parent in found and child not in found:
+                found.add(child)
+                grew = True
+    return found - {pid}
+
+
+def tree_count(pid: int, needle: str) -> int:
+    """How many processes under `pid` run a command line containing `needle`."""
+    found = 0
+    for child in descendants(pid):
+        with contextlib.suppress(OSError):
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            found += needle in cmdline
+    return found
+
+
+async def until_parsing_in_sandbox(pid: int) -> None:
+    """Until a document's sandbox child runs under the worker `pid`: a fresh interpreter, or a
+    fork of the pre-started parser process (which then shows more than once). Both run in a
+    session of their own, so they are looked for among the worker's descendants."""
     for _ in range(int(WAIT_SECONDS / 0.05)):
-        if group_runs(pgid, "tasks.cv.sandbox parse") or group_count(pgid, "tasks.cv.zygote") > 1:
+        if tree_count(pid, "tasks.cv.sandbox parse") or tree_count(pid, "tasks.cv.zygote") > 1:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the worker never started the parser")
@@ -207,6 +237,8 @@ async def test_sigterm_to_the_worker_group_lets_a_running_parse_finish(
     send_parse_through(broker_url, document.id)
     await until(db, document.id, DocumentStatus.PARSING)
     await until_parsing_in_sandbox(process.pid)
+    # the parser runs in a session of its own: the group's signal cannot reach it
+    assert not group_runs(process.pid, "tasks.cv.")
     # when
     os.killpg(process.pid, signal.SIGTERM)
     exit_code = await asyncio.to_thread(process.wait, WAIT_SECONDS)
