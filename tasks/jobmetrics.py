@@ -192,10 +192,6 @@ def scrape_refusal(settings: Settings, authorization: str) -> tuple[int, str] | 
     return 401, "metrics need `Authorization: Bearer <METRICS_TOKEN>`"
 
 
-class _Stopped(Exception):
-    """The metrics process was told to stop."""
-
-
 class _MetricsServer(ThreadingHTTPServer):
     daemon_threads = True  # a slow scraper never holds up the stop
     settings: Settings
@@ -231,7 +227,7 @@ class _MetricsHandler(BaseHTTPRequestHandler):
 
 def serve_metrics() -> int:
     """The process dramatiq's CLI forks: `GET /metrics` summed over the worker's processes,
-    until the CLI forwards the stop signal (its handler ends the process)."""
+    until the worker is told to stop (SIGTERM, or SIGHUP for a reload)."""
     settings = Settings.from_env(signs_tokens=False)
     configure_logging(settings.log_level, settings.production)
     host = os.environ.get(HOST_ENV) or DEFAULT_HOST
@@ -246,20 +242,22 @@ def serve_metrics() -> int:
         return 1
     server.settings = settings
 
+    stopping: list[threading.Thread] = []
+
     def stop(signum: int, frame: FrameType | None) -> None:
-        # the signal comes twice (from the process group and forwarded by the CLI), and the
-        # CLI's own handler takes the second as "kill now", before the cleanup below has run
-        for name in STOP_SIGNALS:
-            signal.signal(name, signal.SIG_IGN)
-        raise _Stopped
+        # Ends `serve_forever` within its poll interval wherever this thread is (an exception
+        # raised here could land in request handling, which swallows it). The signal comes
+        # twice, from the process group and forwarded by the CLI, whose own handler would
+        # take the second as "kill now", before the cleanup below.
+        if not stopping:
+            stopping.append(threading.Thread(target=server.shutdown, daemon=True))
+            stopping[0].start()
 
     for name in STOP_SIGNALS:
         signal.signal(name, stop)
     logger.info("worker metrics on http://%s:%d/metrics", host, port)
     try:
         server.serve_forever()
-    except _Stopped:
-        pass
     finally:
         server.server_close()
         forget_process(os.getpid())
