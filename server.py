@@ -459,11 +459,19 @@ async def run_scheduler(settings: Settings) -> None:
         await engine.dispose()
 
 
-def run_workers(settings: Settings, processes: int | None, threads: int | None) -> int:
+def run_workers(
+    settings: Settings,
+    processes: int | None,
+    threads: int | None,
+    metrics_port: int | None = None,
+    metrics_host: str = "127.0.0.1",
+    metrics_dir: Path | None = None,
+) -> int:
     """Replace this process with dramatiq's worker CLI on `tasks.worker` (same environment).
 
     Only for a shared broker: the stub broker's queues live inside each API process, whose
-    embedded worker already serves them.
+    embedded worker already serves them. With a metrics port (`--metrics-port`, else
+    `WORKER_METRICS_PORT`) one process of the worker serves its processes' metrics there.
     """
     if not settings.broker_url.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
         print(
@@ -471,6 +479,16 @@ def run_workers(settings: Settings, processes: int | None, threads: int | None) 
             "default in-memory broker `serve` runs the jobs itself.",
             file=sys.stderr,
         )
+        return 2
+    from tasks import jobmetrics
+
+    try:
+        port = jobmetrics.exposition_port(metrics_port)
+        if port is not None:
+            folder = metrics_dir or settings.data_dir / jobmetrics.DIR_NAME
+            jobmetrics.expose_worker_metrics(port, metrics_host, folder)
+    except (ValueError, OSError) as exc:
+        print(f"worker metrics: {exc}", file=sys.stderr)
         return 2
     # logging is set up by `tasks.worker` in each worker process, in the API's format
     command = [
@@ -541,6 +559,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     worker.add_argument("--processes", type=int, help="worker processes (default: one per CPU)")
     worker.add_argument("--threads", type=int, help="threads per worker process (default 8)")
+    worker.add_argument(
+        "--metrics-port",
+        type=int,
+        help="serve the workers' metrics on GET /metrics at this port, bearer rule as the "
+        "API's (default $WORKER_METRICS_PORT, else not served)",
+    )
+    worker.add_argument(
+        "--metrics-host", default="127.0.0.1", help="metrics listen address (default 127.0.0.1)"
+    )
+    worker.add_argument(
+        "--metrics-dir",
+        type=Path,
+        help="where the worker processes keep their metric samples, emptied at start "
+        "(default DATA_DIR/prometheus-worker)",
+    )
     commands.add_parser(
         "scheduler",
         help="create due reminders and re-send stale emails every minute (one process wins "
@@ -584,7 +617,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"Created {args.role} {args.email} ({user_id})")
     elif command == "worker":
-        return run_workers(settings, args.processes, args.threads)
+        return run_workers(
+            settings,
+            args.processes,
+            args.threads,
+            args.metrics_port,
+            args.metrics_host,
+            args.metrics_dir,
+        )
     elif command == "scheduler":
         if not settings.broker_url.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
             print(
