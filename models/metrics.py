@@ -11,6 +11,7 @@ labels are kept bounded in one place.
 
 from __future__ import annotations
 
+import hmac
 import os
 import re
 from typing import Any
@@ -203,3 +204,17 @@ def exposition() -> tuple[bytes, str]:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+def scrape_refusal(settings: Any, authorization: str) -> tuple[int, str] | None:
+    """Why a scrape is refused (status and text), or None: the rule of the API's `/metrics`.
+
+    With `METRICS_TOKEN` set it needs `Authorization: Bearer <token>`; without one it is open
+    in development and not served in production, so production never exposes it by accident.
+    """
+    if settings.metrics_token is None:
+        return (404, "Not Found") if settings.production else None
+    expected = f"Bearer {settings.metrics_token}".encode()
+    if hmac.compare_digest(authorization.encode("latin-1", "replace"), expected):
+        return None
+    return 401, "metrics need `Authorization: Bearer <METRICS_TOKEN>`"

@@ -8,7 +8,6 @@ schema extension, tells it which GraphQL operation ran, for whom, and how it wen
 
 from __future__ import annotations
 
-import hmac
 import logging
 import time
 import uuid
@@ -154,7 +153,6 @@ def metrics_endpoint(
     development and not served in production (404), so a production deployment never exposes
     it by accident.
     """
-    expected = f"Bearer {settings.metrics_token}".encode() if settings.metrics_token else None
     shared: list[tuple[float, bytes]] = []  # the last read of the shared gauges, and when
 
     async def shared_gauges() -> bytes:
@@ -167,16 +165,11 @@ def metrics_endpoint(
         return text
 
     async def handler(request: Request) -> Response:
-        if expected is None and settings.production:
-            return PlainTextResponse("Not Found", status_code=404)
-        if expected is not None:
-            given = request.headers.get("authorization", "").encode("latin-1")
-            if not hmac.compare_digest(given, expected):
-                return PlainTextResponse(
-                    "metrics need `Authorization: Bearer <METRICS_TOKEN>`",
-                    status_code=401,
-                    headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
-                )
+        refusal = metrics.scrape_refusal(settings, request.headers.get("authorization", ""))
+        if refusal is not None:
+            status, text = refusal
+            headers = {"WWW-Authenticate": 'Bearer realm="metrics"'} if status == 401 else None
+            return PlainTextResponse(text, status_code=status, headers=headers)
         body, content_type = metrics.exposition()
         return Response(body + await shared_gauges(), media_type=content_type)
 

@@ -16,7 +16,6 @@ process writes to, and `MetricsExposition` has the CLI fork one more process tha
 from __future__ import annotations
 
 import fcntl
-import hmac
 import logging
 import os
 import signal
@@ -178,20 +177,6 @@ def expose_worker_metrics(port: int, host: str, directory: Path) -> None:
     os.environ[HOST_ENV] = host
 
 
-def scrape_refusal(settings: Settings, authorization: str) -> tuple[int, str] | None:
-    """Why a scrape is refused (status and text), or None: the rule of the API's `/metrics`.
-
-    With `METRICS_TOKEN` set it needs `Authorization: Bearer <token>`; without one it is open
-    in development and not served in production, so production never exposes it by accident.
-    """
-    if settings.metrics_token is None:
-        return (404, "Not Found") if settings.production else None
-    expected = f"Bearer {settings.metrics_token}".encode()
-    if hmac.compare_digest(authorization.encode("latin-1", "replace"), expected):
-        return None
-    return 401, "metrics need `Authorization: Bearer <METRICS_TOKEN>`"
-
-
 class _MetricsServer(ThreadingHTTPServer):
     daemon_threads = True  # a slow scraper never holds up the stop
     settings: Settings
@@ -204,7 +189,9 @@ class _MetricsHandler(BaseHTTPRequestHandler):
         if self.path.split("?", 1)[0] != "/metrics":
             self._send(404, b"Not Found", "text/plain; charset=utf-8")
             return
-        refusal = scrape_refusal(self.server.settings, self.headers.get("Authorization", ""))
+        refusal = metrics.scrape_refusal(
+            self.server.settings, self.headers.get("Authorization", "")
+        )
         if refusal is not None:
             status, text = refusal
             self._send(status, text.encode(), "text/plain; charset=utf-8")

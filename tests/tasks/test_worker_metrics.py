@@ -19,10 +19,11 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from models.document import Document
 from models.enums import DocumentStatus, Role
+from models.metrics import scrape_refusal
 from models.settings import ROOT, Settings
 from models.storage import LocalStorage, new_key
 from tasks.broker import make_broker
-from tasks.jobmetrics import DIR_NAME, scrape_refusal
+from tasks.jobmetrics import DIR_NAME
 from tasks.names import PARSE_DOCUMENT
 from tests.helpers import add, make_candidate, make_org, make_user
 from tests.pdfs import simple_cv_pdf
