@@ -4,7 +4,8 @@ per-field execution."""
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable
+import weakref
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 from graphql import (
@@ -13,11 +14,13 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLResolveInfoHelpers,
     OperationType,
     Undefined,
     is_leaf_type,
     is_object_type,
 )
+from graphql.execution import Executor
 from graphql.execution.collect_fields import collect_subfields
 from graphql.language import FieldNode, visit
 from graphql.pyutils import Path, gather_with_cancel, is_iterable
@@ -54,6 +57,23 @@ from schema.relations import DEFINITION, masked_of, relation_of
 MODES = ("on", "off", "differential")
 
 
+def weak_helpers(executor: Executor[Any]) -> GraphQLResolveInfoHelpers:
+    """`GraphQLResolveInfoHelpers` that do not keep their executor alive."""
+    ref = weakref.ref(executor)
+
+    def gather(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
+        live = ref()
+        assert live is not None, "an executor's helpers outlived it"
+        return live.gather_async_work(values)
+
+    def track(values: Sequence[Any]) -> None:
+        live = ref()
+        assert live is not None, "an executor's helpers outlived it"
+        live.track_async_work(values)
+
+    return GraphQLResolveInfoHelpers(gather=gather, track=track)
+
+
 def compiled_executor(
     mode: str, max_bytes: int, max_document_bytes: int = 16 * 1024
 ) -> type[StrawberryGraphQLCoreExecutionContext]:
@@ -70,6 +90,14 @@ class CompiledExecutor(Differential):
     cache: PlanCache
     mode: str
     compiled: bool
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # graphql-core's resolver helpers hold bound methods of the executor: a reference
+        # cycle that kept every request's executor, context, loaders and rows alive until the
+        # garbage collector's next older-generation pass (hundreds of milliseconds on a large
+        # response). Held weakly, they let all of it go as soon as the response is built.
+        self.async_helpers = weak_helpers(self)
 
     # -- entry points --------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ within its bytes.
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,9 +19,12 @@ import httpx2
 import pytest
 import strawberry
 
+from loaders.base import Loader
 from loaders.policy import ANONYMOUS
+from loaders.registry import LoaderSet
 from models.enums import OrganizationKind, Role
 from models.settings import Settings
+from resolvers.context import Context
 from schema.api import build_schema
 from schema.compiled import MISMATCHES, compiled_executor
 from schema.relations import MASKED, Masked
@@ -291,3 +295,34 @@ async def test_a_plan_is_charged_for_its_document_and_large_documents_are_not_ke
     assert first.json() == second.json()
     assert kept[0] > 0 and kept[1] >= kept[0] * len(small)
     assert (len(cache.plans), cache.plans.bytes) == kept
+
+
+@pytest.mark.parametrize("mode", ["on", "off"])
+async def test_a_request_leaves_no_cycle_holding_its_rows(
+    settings: Settings, world: dict[str, Any], mode: str
+) -> None:
+    # given: the collector off, so only reference counting frees anything
+    async with variant_client(settings, compiled_execution=mode) as client:
+        headers = {"Authorization": f"Bearer {world['admin']}"}
+        variables = {"first": 10, "withContact": True, "skipJobs": False}
+        await client.post(
+            "/graphql", json={"query": NESTED, "variables": variables}, headers=headers
+        )
+        gc.collect()
+        gc.disable()
+        try:
+            # when
+            response = await client.post(
+                "/graphql", json={"query": NESTED, "variables": variables}, headers=headers
+            )
+            gc.set_debug(gc.DEBUG_SAVEALL)
+            gc.collect()
+            left = [o for o in gc.garbage if isinstance(o, (Loader, LoaderSet, Context))]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+            gc.enable()
+
+    # then: the request's context, loaders and rows went with its response
+    assert response.status_code == 200 and response.json()["data"]["candidates"]["edges"]
+    assert left == []
