@@ -150,27 +150,31 @@ class StopSignals(Middleware):
         self.seconds = stop_seconds() if seconds is None else seconds
 
     def after_process_boot(self, broker: Broker) -> None:
-        stopping = threading.Event()
+        # Taken by the first stop signal. A lock, not a flag: the process gets the signal
+        # twice at once (from its group, and forwarded by dramatiq's main process), and
+        # Python may run the second handler inside the first, between its test of a flag and
+        # the setting of it; dramatiq's handler would then take the second signal for a
+        # "kill". Acquiring a lock without blocking is one step, so only one handler wins.
+        first = threading.Lock()
         for signum in STOP_SIGNALS:
             previous = signal.getsignal(signum)
             if callable(previous):
-                if _stop_requested(previous) and not stopping.is_set():
-                    self._start_watchdog(stopping)  # the signal came while the process booted
-                signal.signal(signum, self._once(previous, stopping))
+                if _stop_requested(previous) and first.acquire(blocking=False):
+                    self._start_watchdog()  # the signal came while the process booted
+                signal.signal(signum, self._once(previous, first))
 
-    def _start_watchdog(self, stopping: threading.Event) -> None:
-        stopping.set()
+    def _start_watchdog(self) -> None:
         bound = self.seconds + HAND_BACK_SECONDS + EXIT_GRACE_SECONDS
         watchdog = threading.Timer(bound, _overran, args=(bound,))
         watchdog.daemon = True
         watchdog.start()
 
-    def _once(self, previous: Any, stopping: threading.Event) -> Any:
+    def _once(self, previous: Any, first: threading.Lock) -> Any:
         def handler(signum: int, frame: FrameType | None) -> None:
-            if stopping.is_set():
+            if not first.acquire(blocking=False):
                 logger.info("already stopping; ignored %s", signal.Signals(signum).name)
                 return
-            self._start_watchdog(stopping)
+            self._start_watchdog()
             previous(signal.SIGTERM, frame)  # dramatiq ignores SIGINT in worker processes
 
         return handler
