@@ -36,11 +36,15 @@ class Context:
 
 def response_path(info: Any, *, parent: bool = False) -> tuple[str, ...]:
     """The field's response path (aliases as the client wrote them), list indices left out."""
+    return path_keys(info.path.prev if parent else info.path)
+
+
+def path_keys(path: Any) -> tuple[str, ...]:
+    """The response keys of a graphql-core `Path`, list indices left out."""
     keys: list[str] = []
-    node = info.path.prev if parent else info.path
-    while node is not None:
-        if isinstance(node.key, str):
-            keys.append(node.key)
-        node = node.prev
+    while path is not None:
+        if isinstance(path.key, str):
+            keys.append(path.key)
+        path = path.prev
     keys.reverse()
     return tuple(keys)

@@ -26,12 +26,11 @@ from graphql.language import FieldNode, visit
 from graphql.pyutils import Path, gather_with_cancel, is_iterable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from resolvers.context import Context
+from resolvers.context import Context, path_keys
 from schema.compiled.codegen import generate
 from schema.compiled.differential import Differential
 from schema.compiled.plans import (
     GENERAL,
-    GENERIC,
     LEAF,
     MASKED,
     OBJECT,
@@ -44,10 +43,8 @@ from schema.compiled.plans import (
     Step,
     coercer,
     field_nodes,
-    list_type,
     named,
     plain,
-    response_keys,
     shape_of,
     unwrap_non_null,
 )
@@ -130,7 +127,7 @@ class CompiledExecutor(Differential):
             plan = self._plan(return_type, field_details_list)
             entry = memo[(return_type.name, id(field_details_list))] = (
                 plan,
-                response_keys(path),
+                path_keys(path),
                 field_details_list,  # alive while its id is a key
             )
         return self._execute_plan(entry[0], result, path, entry[1])
@@ -335,16 +332,17 @@ class CompiledExecutor(Differential):
                     if not done:
                         return self.execute_field(step.parent, source, step.details, path, None)
                     value = relation.complete(context, row, loaded)
-            shape = step.shape
-            if value is None or value is Undefined or shape == GENERIC:
-                completed = self._complete(step, step.return_type, value, path, field_keys)
-            elif isinstance(value, Exception):
-                raise value
-            elif shape == OBJECT:
-                completed = self._execute_plan(step.plan, value, path, field_keys)  # type: ignore[arg-type]
-            elif type(value) is list:
-                completed = self._objects(step, value, path, field_keys)
-            else:
+            plan = step.plan
+            if (
+                step.shape == OBJECT
+                and plan is not None
+                and value is not None
+                and value is not Undefined
+            ):
+                if isinstance(value, Exception):
+                    raise value
+                completed = plan.run(self, value, path, field_keys)
+            else:  # lists of objects run their items' plan from `_complete_list`
                 completed = self._complete(step, step.return_type, value, path, field_keys)
             if self.is_awaitable(completed):
                 return self._await_completed(step, completed, path)
@@ -352,39 +350,6 @@ class CompiledExecutor(Differential):
         except Exception as raw_error:
             self.handle_field_error(raw_error, step.return_type, step.details, path)
             return None
-
-    def _objects(self, step: Step, items: list[Any], path: Path, keys: tuple[str, ...]) -> Any:
-        """A list of objects (the OBJECTS shape): `_complete_list` with each item's plan run
-        directly; anything unusual in an item takes the general way."""
-        plan = step.plan
-        assert plan is not None
-        run = plan.run
-        item_type = list_type(step.return_type).of_type
-        is_awaitable = self.is_awaitable
-        completed: list[Any] = []
-        pending: list[int] = []
-        for index, item in enumerate(items):
-            item_path = Path(path, index, None)
-            try:
-                if item is None or isinstance(item, Exception) or is_awaitable(item):
-                    if is_awaitable(item):
-                        completed.append(self._await_item(step, item_type, item, item_path, keys))
-                        pending.append(index)
-                        continue
-                    done = self._complete(step, item_type, item, item_path, keys)
-                else:
-                    done = run(self, item, item_path, keys)
-                if done.__class__ is dict or not is_awaitable(done):
-                    completed.append(done)
-                else:
-                    completed.append(self._await_completed_item(step, item_type, done, item_path))
-                    pending.append(index)
-            except Exception as raw_error:
-                self.handle_field_error(raw_error, item_type, step.details, item_path)
-                completed.append(None)
-        if not pending:
-            return completed
-        return self._gather_list(completed, pending)
 
     async def _await_completed(self, step: Step, completed: Awaitable[Any], path: Path) -> Any:
         try:
@@ -426,6 +391,8 @@ class CompiledExecutor(Differential):
         path: Path,
         keys: tuple[str, ...],
     ) -> Any:
+        """graphql-core's `complete_list_value`. Items of the object type the step's plan is
+        for run that plan directly; anything else in an item takes `_complete`."""
         if not is_iterable(value):
             field_name = step.details[0].node.name.value
             raise GraphQLError(
@@ -433,21 +400,27 @@ class CompiledExecutor(Differential):
                 f" '{step.parent.name}.{field_name}'."
             )
         item_type = kind.of_type
+        plan = step.plan
+        run = plan.run if plan is not None and unwrap_non_null(item_type) is plan.type else None
+        is_awaitable = self.is_awaitable
         completed: list[Any] = []
         pending: list[int] = []
         for index, item in enumerate(value):
             item_path = Path(path, index, None)
             try:
-                if self.is_awaitable(item):
+                if is_awaitable(item):
                     completed.append(self._await_item(step, item_type, item, item_path, keys))
                     pending.append(index)
                     continue
-                done = self._complete(step, item_type, item, item_path, keys)
-                if self.is_awaitable(done):
+                if run is not None and item is not None and not isinstance(item, Exception):
+                    done = run(self, item, item_path, keys)
+                else:
+                    done = self._complete(step, item_type, item, item_path, keys)
+                if done.__class__ is dict or not is_awaitable(done):
+                    completed.append(done)
+                else:
                     completed.append(self._await_completed_item(step, item_type, done, item_path))
                     pending.append(index)
-                else:
-                    completed.append(done)
             except Exception as raw_error:
                 self.handle_field_error(raw_error, item_type, step.details, item_path)
                 completed.append(None)

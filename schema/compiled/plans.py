@@ -20,13 +20,12 @@ from graphql import (
     GraphQLString,
 )
 from graphql.language import DirectiveNode, FieldNode, VariableNode, Visitor
-from graphql.pyutils import Path
 
 from schema.documents import ByteBoundedCache
 from schema.relations import Masked, Relation
 
 TYPENAME, LEAF, VALUE, RELATION, GENERAL, MASKED = range(6)  # how a step reads its field
-GENERIC, OBJECT, OBJECTS = range(3)  # how a VALUE or RELATION step completes its value
+GENERIC, OBJECT = range(2)  # how a VALUE or RELATION step completes its value
 
 
 @dataclasses.dataclass(eq=False, slots=True)
@@ -44,7 +43,7 @@ class Step:
     relation: Relation | None
     masked: Masked | None = None  # MASKED: the row's column and the policy that may hide it
     plan: ObjectPlan | None = None  # of the object(s) the field returns
-    shape: int = 0  # GENERIC, OBJECT or OBJECTS: how the value is completed
+    shape: int = 0  # GENERIC or OBJECT: how the value is completed
 
 
 @dataclasses.dataclass(eq=False, slots=True)
@@ -119,16 +118,6 @@ def coercer(leaf: Any) -> Any:
     return leaf.coerce_output_value
 
 
-def response_keys(path: Path | None) -> tuple[str, ...]:
-    keys: list[str] = []
-    while path is not None:
-        if isinstance(path.key, str):
-            keys.append(path.key)
-        path = path.prev
-    keys.reverse()
-    return tuple(keys)
-
-
 def plain(definition: Any) -> bool:
     """No field extensions or permission classes between the executor and the value."""
     return not definition.extensions and not getattr(definition, "permission_classes", None)
@@ -139,19 +128,9 @@ def unwrap_non_null(kind: Any) -> Any:
 
 
 def shape_of(kind: Any, plan: ObjectPlan) -> int:
-    """OBJECT for `T`/`T!`, OBJECTS for `[T]`, `[T!]`, `[T]!`, `[T!]!` (T an object type
-    without an `is_type_of` check), else GENERIC."""
+    """OBJECT for `T` or `T!` (T an object type without an `is_type_of` check), else GENERIC."""
     kind = unwrap_non_null(kind)
-    if isinstance(kind, GraphQLList):
-        item = unwrap_non_null(kind.of_type)
-        if item is plan.type and item.is_type_of is None:
-            return OBJECTS
-        return GENERIC
     return OBJECT if kind is plan.type and kind.is_type_of is None else GENERIC
-
-
-def list_type(kind: Any) -> GraphQLList[Any]:
-    return unwrap_non_null(kind)  # type: ignore[no-any-return]
 
 
 def named(kind: Any) -> Any:
