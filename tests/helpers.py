@@ -35,6 +35,7 @@ from models.organization import Organization, User
 from models.security import hash_password
 from models.settings import Settings
 from models.skill import Skill
+from models.storage import LocalStorage, new_key
 from resolvers.auth import issue_access_token
 
 _seq = itertools.count(1)
@@ -282,6 +283,30 @@ def make_document_row(candidate: Candidate, organization_id: uuid.UUID | None) -
         storage_key=key,
         status=DocumentStatus.PARSED,
     )
+
+
+async def pending_document(db: SessionFactory, settings: Settings, data: bytes) -> Document:
+    """A PENDING document of an organization-sourced candidate, `data` in the file store."""
+    org = await make_org(db)
+    user = await make_user(db, Role.ADMIN)
+    candidate = await make_candidate(db, sourced_by=org)
+    staged = settings.data_dir / "staged.pdf"
+    staged.write_bytes(data)
+    key = new_key("cv", "pdf")
+    await LocalStorage(settings.files_dir).put(key, staged)
+    document = Document(
+        candidate_id=candidate.id,
+        organization_id=org.id,
+        uploaded_by_id=user.id,
+        filename="cv.pdf",
+        content_type="application/pdf",
+        size_bytes=len(data),
+        sha256="0" * 64,
+        storage_key=key,
+        status=DocumentStatus.PENDING,
+    )
+    await add(db, document)
+    return document
 
 
 async def audit_rows(db: SessionFactory, action: str | None = None) -> list[AuditLog]:

@@ -358,6 +358,24 @@ async def test_a_document_left_parsing_by_a_dead_worker_is_parsed_again(
     assert (done["status"], done["attempts"]) == ("PARSED", 2)
 
 
+async def claimed_documents(
+    db: Any, settings: Any, candidate: Any, claimed_at: Any
+) -> list[Document]:
+    """Two documents PARSING since `claimed_at`: one on its first attempt, one on its last."""
+    return [
+        await stored_document(
+            db,
+            settings,
+            candidate,
+            pdfs.simple_cv_pdf(),
+            status=DocumentStatus.PARSING,
+            attempts=attempts,
+            updated_at=claimed_at,
+        )
+        for attempts in (1, MAX_ATTEMPTS)
+    ]
+
+
 async def until_parsing(db: Any, document_id: uuid.UUID) -> Document:
     for _ in range(1000):
         row: Document = await stored(db, Document, document_id)
@@ -391,18 +409,7 @@ async def test_a_freshly_claimed_document_is_left_to_its_worker(db, settings):
     # given: documents claimed within the bound a parse may run, one on its last attempt
     candidate, _ = await candidate_user(db, settings)
     claimed_at = utcnow() - STALE_CLAIM + timedelta(minutes=1)
-    rows = [
-        await stored_document(
-            db,
-            settings,
-            candidate,
-            pdfs.simple_cv_pdf(),
-            status=DocumentStatus.PARSING,
-            attempts=attempts,
-            updated_at=claimed_at,
-        )
-        for attempts in (1, MAX_ATTEMPTS)
-    ]
+    rows = await claimed_documents(db, settings, candidate, claimed_at)
     before = [await stored(db, Document, row.id) for row in rows]
     # when
     for row in rows:
@@ -421,18 +428,7 @@ async def test_a_stale_claim_is_taken_over_or_given_up_when_attempts_ran_out(db,
     # given: documents whose worker claimed them longer ago than a parse may run
     candidate, _ = await candidate_user(db, settings)
     claimed_at = utcnow() - STALE_CLAIM - timedelta(seconds=5)
-    rows = [
-        await stored_document(
-            db,
-            settings,
-            candidate,
-            pdfs.simple_cv_pdf(),
-            status=DocumentStatus.PARSING,
-            attempts=attempts,
-            updated_at=claimed_at,
-        )
-        for attempts in (1, MAX_ATTEMPTS)
-    ]
+    rows = await claimed_documents(db, settings, candidate, claimed_at)
     # when
     for row in rows:
         await process_document(db, LocalStorage(settings.files_dir), row.id, Limits())

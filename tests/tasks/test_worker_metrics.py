@@ -17,15 +17,13 @@ import httpx2
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from models.document import Document
-from models.enums import DocumentStatus, Role
+from models.enums import DocumentStatus
 from models.metrics import scrape_refusal
 from models.settings import ROOT, Settings
-from models.storage import LocalStorage, new_key
 from tasks.broker import make_broker
 from tasks.jobmetrics import DIR_NAME
 from tasks.names import PARSE_DOCUMENT
-from tests.helpers import add, make_candidate, make_org, make_user
+from tests.helpers import pending_document
 from tests.pdfs import simple_cv_pdf
 from tests.tasks.test_worker_shutdown import (
     group_count,
@@ -83,31 +81,6 @@ def start_worker(settings: Settings) -> Iterator[Any]:
             process.stderr.close()
 
 
-async def pending_document(db: Any, settings: Settings) -> Document:
-    """A PENDING document whose stored file is a plain one-page CV."""
-    org = await make_org(db)
-    user = await make_user(db, Role.ADMIN)
-    candidate = await make_candidate(db, sourced_by=org)
-    data = simple_cv_pdf()
-    staged = settings.data_dir / "staged.pdf"
-    staged.write_bytes(data)
-    key = new_key("cv", "pdf")
-    await LocalStorage(settings.files_dir).put(key, staged)
-    document = Document(
-        candidate_id=candidate.id,
-        organization_id=org.id,
-        uploaded_by_id=user.id,
-        filename="cv.pdf",
-        content_type="application/pdf",
-        size_bytes=len(data),
-        sha256="0" * 64,
-        storage_key=key,
-        status=DocumentStatus.PENDING,
-    )
-    await add(db, document)
-    return document
-
-
 def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     return {
         (sample.name, frozenset(sample.labels.items())): sample.value
@@ -152,7 +125,7 @@ async def test_a_separate_worker_serves_the_job_counts_of_all_its_processes(
     broker = make_broker(TEST_REDIS_URL or "")
     broker.flush_all()
     broker.close()
-    document = await pending_document(db, settings)
+    document = await pending_document(db, settings, simple_cv_pdf())
     port = free_port()
     process = start_worker(
         "--processes", "2", "--threads", "1", "--metrics-port", str(port)

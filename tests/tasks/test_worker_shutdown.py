@@ -19,15 +19,14 @@ from dramatiq import Broker, Message, Worker
 
 from models.db import SessionFactory
 from models.document import Document
-from models.enums import DocumentStatus, Role
+from models.enums import DocumentStatus
 from models.settings import ROOT, Settings
-from models.storage import LocalStorage, new_key
 from tasks import runtime
 from tasks.broker import make_broker, use_broker
 from tasks.names import PARSE_DOCUMENT
 from tasks.shutdown import GracefulStop
 from tasks.worker import start_worker, stop_worker
-from tests.helpers import add, make_candidate, make_org, make_user, stored
+from tests.helpers import pending_document, stored
 from tests.pdfs import cpu_heavy_pdf
 
 BROKERS = [
@@ -48,31 +47,6 @@ BROKERS = [
 ]
 SLOW_PDF_OPERATIONS = 30_000  # a valid CV that takes seconds to lay out
 WAIT_SECONDS = 90.0  # a guard against hanging, not a speed assertion
-
-
-async def pending_slow_document(db: SessionFactory, settings: Settings) -> Document:
-    """A PENDING document whose stored file takes seconds to parse."""
-    org = await make_org(db)
-    user = await make_user(db, Role.ADMIN)
-    candidate = await make_candidate(db, sourced_by=org)
-    data = cpu_heavy_pdf(SLOW_PDF_OPERATIONS)
-    staged = settings.data_dir / "staged.pdf"
-    staged.write_bytes(data)
-    key = new_key("cv", "pdf")
-    await LocalStorage(settings.files_dir).put(key, staged)
-    document = Document(
-        candidate_id=candidate.id,
-        organization_id=org.id,
-        uploaded_by_id=user.id,
-        filename="cv.pdf",
-        content_type="application/pdf",
-        size_bytes=len(data),
-        sha256="0" * 64,
-        storage_key=key,
-        status=DocumentStatus.PENDING,
-    )
-    await add(db, document)
-    return document
 
 
 async def until(db: SessionFactory, document_id: uuid.UUID, *statuses: DocumentStatus) -> Document:
@@ -203,7 +177,7 @@ async def test_sigterm_to_the_worker_group_mid_parse_hands_the_job_back(
     db, settings, worker_processes, broker_url
 ):
     # given: a worker process parsing a slow CV, with a stop bound shorter than the parse
-    document = await pending_slow_document(db, settings)
+    document = await pending_document(db, settings, cpu_heavy_pdf(SLOW_PDF_OPERATIONS))
     first = worker_processes(broker_url, WORKER_STOP_SECONDS="0.5")
     send_parse_through(broker_url, document.id)
     await until(db, document.id, DocumentStatus.PARSING)
@@ -232,7 +206,7 @@ async def test_sigterm_to_the_worker_group_lets_a_running_parse_finish(
     db, settings, worker_processes, broker_url
 ):
     # given: a worker process parsing a slow CV, with the default stop bound
-    document = await pending_slow_document(db, settings)
+    document = await pending_document(db, settings, cpu_heavy_pdf(SLOW_PDF_OPERATIONS))
     process = worker_processes(broker_url)
     send_parse_through(broker_url, document.id)
     await until(db, document.id, DocumentStatus.PARSING)
@@ -257,7 +231,7 @@ async def test_stopping_the_embedded_worker_hands_a_running_parse_back(db, setti
     old = use_broker(broker)
     worker: Worker | None = None
     try:
-        document = await pending_slow_document(db, settings)
+        document = await pending_document(db, settings, cpu_heavy_pdf(SLOW_PDF_OPERATIONS))
         worker = start_worker(broker, threads=1, timeout_ms=100)
         send_parse(broker, document.id)
         await until(db, document.id, DocumentStatus.PARSING)
