@@ -17,6 +17,7 @@ from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel, col, select
 
+from loaders import driver
 from loaders.policy import Viewer
 from models.db import SessionFactory
 
@@ -51,6 +52,31 @@ class Loader(DataLoader[K, V]):
     async def fetch(self, statement: Any) -> Sequence[Any]:
         return await fetch_rows(self.session_factory, statement)
 
+    async def load_all(self, keys: Sequence[K]) -> list[V]:
+        """The values of many keys at once (look-ahead prefetching loads whole pages).
+
+        Batched exactly as `load_many` (the keys join this tick's queue, with every other
+        load of the tick), but awaited one future after another instead of through a gather
+        with a done-callback per key, which on a page of a thousand rows costs more than
+        the rows.
+        """
+        create = self.loop.create_future
+        futures: list[asyncio.Future[V]] = []
+        for key in keys:
+            cache_key = self.get_cache_key(key)
+            future = self.futures.get(cache_key)
+            if future is None:
+                future = self.futures[cache_key] = create()
+                self.do_resolve_reject(key, future)
+            futures.append(future)
+        try:
+            return [await future for future in futures]
+        except BaseException:
+            for future in futures:  # a failed batch fails all its keys: one error is raised
+                if future.done() and not future.cancelled():
+                    future.exception()
+            raise
+
     def loaded(self, key: K) -> tuple[bool, V | None]:
         """(True, value) when the key's value is already loaded, else (False, None).
 
@@ -73,7 +99,7 @@ async def fetch_rows(session_factory: SessionFactory, statement: Any) -> Sequenc
     engine: AsyncEngine = session_factory.kw["bind"]
     async with engine.connect() as connection:
         reader = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        return (await reader.execute(statement)).all()
+        return await driver.fetch_rows(reader, statement)
 
 
 class ByIdLoader(Loader[uuid.UUID, M | None]):

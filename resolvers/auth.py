@@ -11,9 +11,11 @@ from typing import Any
 
 import jwt
 from sqlalchemy import ColumnElement, and_, exists
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from loaders.base import fetch_rows
 from loaders.policy import ANONYMOUS, Viewer
 from models.candidate import Candidate
 from models.db import SessionFactory
@@ -115,22 +117,28 @@ async def authenticate(
                 match = and_(match, live_session(uuid.UUID(str(claims["sid"]))))
         except (ValueError, TypeError) as exc:
             raise AuthenticationError("Invalid or expired access token") from exc
-    async with session_factory() as session:
-        row = (
-            await session.exec(
-                select(User, col(Candidate.id))
-                .outerjoin(Candidate, col(Candidate.user_id) == col(User.id))
-                .where(match)
-            )
-        ).first()
-    if row is None or not row[0].is_active:
+    # every request pays for this read: one autocommit statement of the four columns needed
+    rows = await fetch_rows(
+        session_factory,
+        sa_select(
+            col(User.id),
+            col(User.role),
+            col(User.organization_id),
+            col(User.is_active),
+            col(Candidate.id).label("candidate_id"),
+        )
+        .outerjoin(Candidate, col(Candidate.user_id) == col(User.id))
+        .where(match)
+        .limit(1),
+    )
+    if not rows or not rows[0].is_active:
         raise AuthenticationError("Invalid or expired access token")
-    user, candidate_id = row
+    user = rows[0]
     return Viewer(
         user_id=user.id,
         role=user.role,
         organization_id=user.organization_id,
-        candidate_id=candidate_id,
+        candidate_id=user.candidate_id,
     )
 
 

@@ -81,14 +81,24 @@ async def nested_connection(
         if counting is not None:
             counting.cancel()
         raise
-    cursors = [encode_cursor(cursor_tag, row, columns) for row in page.rows]
+    rows = page.rows
+    if info is None or selects(info, "edges", "cursor"):
+        cursors = [encode_cursor(cursor_tag, row, columns) for row in rows]
+        edges = [Edge(cursor=c, node=convert(r)) for r, c in zip(rows, cursors, strict=True)]
+        first_cursor, last_cursor = (cursors[0], cursors[-1]) if cursors else (None, None)
+    else:
+        # a page of pages reads the edges' cursors seldom, and encoding them is a good part
+        # of its cost: an edge cursor nobody selected is never read, so it is left empty
+        edges = [Edge(cursor="", node=convert(r)) for r in rows]
+        first_cursor = encode_cursor(cursor_tag, rows[0], columns) if rows else None
+        last_cursor = encode_cursor(cursor_tag, rows[-1], columns) if rows else None
     return Connection(
-        edges=[Edge(cursor=c, node=convert(r)) for r, c in zip(page.rows, cursors, strict=True)],
+        edges=edges,
         page_info=PageInfo(
             has_next_page=page.has_next_page,
             has_previous_page=position is not None,
-            start_cursor=cursors[0] if cursors else None,
-            end_cursor=cursors[-1] if cursors else None,
+            start_cursor=first_cursor,
+            end_cursor=last_cursor,
         ),
         count=count if counting is None else _ready(counting),
     )

@@ -64,7 +64,7 @@ async def _prefetch_field(
     selections: Sequence[Selection],
 ) -> None:
     loader: Loader[Any, Any] = ctx.loaders.at(path).of(relation.loader)
-    results = await loader.load_many(keys)
+    results = await loader.load_all(keys)
     if relation.child is None or not selections:
         return
     if relation.many:
@@ -74,13 +74,20 @@ async def _prefetch_field(
     await prefetch(ctx, path, relation.child, children, selections)
 
 
-def selects(info: Any, name: str) -> bool:
-    """Whether the field being resolved selects `name` directly (fragments included)."""
-    return any(
-        field.name == name
-        for selected in info.selected_fields
-        for field in fields_of(selected.selections)
-    )
+def selects(info: Any, *names: str) -> bool:
+    """Whether the field being resolved selects the path `names` (`"totalCount"`, or
+    `"edges", "cursor"`), fragments included."""
+    level: list[SelectedField] = list(info.selected_fields)
+    for name in names:
+        level = [
+            field
+            for selected in level
+            for field in fields_of(selected.selections)
+            if field.name == name
+        ]
+        if not level:
+            return False
+    return True
 
 
 async def prefetch_connection(info: Any, type_name: str, rows: Sequence[Any]) -> None:

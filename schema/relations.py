@@ -90,16 +90,26 @@ class Relation:
 
     def complete(self, context: Context, parent: Any, value: Any) -> Any:
         """Loaded rows to the field's value: the policy, then the field's type."""
+        selected = self.select(context.viewer, value)
+        if selected is None:
+            return None
         make = self.maker(context, parent)
-        visible, viewer = self.visible, context.viewer
+        if self.returns_list:
+            return [make(row) for row in selected]
+        return make(selected)
+
+    def select(self, viewer: Viewer, value: Any) -> Any:
+        """The loaded rows the viewer may see: a list, or one row (or None) for a single
+        field. The compiled path reads these rows as they are when it can (`schema.compiled`)."""
+        visible = self.visible
         if self.many:
             rows = value if visible is None else [r for r in value if visible(viewer, r)]
             if self.latest:
-                return make(rows[-1]) if rows else None
-            return [make(r) for r in rows]
+                return rows[-1] if rows else None
+            return rows
         if value is None or (visible is not None and not visible(viewer, value)):
             return None
-        return make(value)
+        return value
 
     def maker(self, context: Context, parent: Any) -> Callable[[Any], Any]:
         if self.convert is not None:

@@ -77,11 +77,14 @@ def _step_code(step: Step, index: int, names: dict[str, Any]) -> list[str]:
     if step.kind == TYPENAME:
         return [f"results[{key}] = TYPE"]
     if step.kind == LEAF:
+        attr = step.column.name if step.column is not None else step.attr
         read = (
-            f"value = source.{step.attr}"
-            if step.attr.isidentifier() and not iskeyword(step.attr)
-            else f"value = getattr(source, {step.attr!r})"
+            f"value = source.{attr}"
+            if attr.isidentifier() and not iskeyword(attr)
+            else f"value = getattr(source, {attr!r})"
         )
+        if step.column is not None and step.column.as_str:  # `strawberry.ID(str(row.x))`
+            read = read.replace("value = ", "value = str(", 1) + ")"
         test, coerced = _inline_coercion(step, index, names)
         null = [] if step.non_null else ["elif value is None:", f"    results[{key}] = None"]
         return [
@@ -111,7 +114,10 @@ def _step_code(step: Step, index: int, names: dict[str, Any]) -> list[str]:
         f"        pending.append({key})",
     ]
     if step.kind == MASKED:
-        resolve = f"result = ex.execute_field(PARENT, source, S{index}.details, {here}, None)"
+        resolve = (
+            f"result = ex.execute_field(PARENT, ex._object(S{index}, source), S{index}.details,"
+            f" {here}, None)"
+        )
         return [
             f"decided, value = ex._masked(S{index}, source, path)",
             "if decided:",

@@ -43,11 +43,15 @@ from schema.compiled.plans import (
     Step,
     coercer,
     field_nodes,
+    list_of,
     named,
     plain,
+    row_step,
     shape_of,
+    strawberry_class,
     unwrap_non_null,
 )
+from schema.compiled.rows import row_columns
 from schema.documents import NODE_BYTES, nodes, text_bytes
 from schema.relations import DEFINITION, masked_of, relation_of
 
@@ -187,8 +191,15 @@ class CompiledExecutor(Differential):
         return found
 
     def _compile(
-        self, object_type: GraphQLObjectType, details: Any, counted: list[int]
+        self,
+        object_type: GraphQLObjectType,
+        details: Any,
+        counted: list[int],
+        *,
+        rows: bool = False,
     ) -> ObjectPlan:
+        """The selection's plan; `rows`: its objects are loaded rows, and the plan reads
+        them directly when every selected field can be read from a row (see `row_step`)."""
         grouped, _defer_usages, _forbidden = collect_subfields(
             self.schema,
             self.fragments,
@@ -201,16 +212,35 @@ class CompiledExecutor(Differential):
         steps = []
         for response_key, field_details in grouped.items():
             step = self._step(object_type, response_key, field_details)
-            if step is None:
-                continue
+            if step is not None:
+                steps.append(step)
+        origin = strawberry_class(object_type)
+        columns = row_columns(origin) if rows and origin is not None else None
+        on_rows = columns is not None and all(row_step(step, columns) for step in steps)
+        for step in steps:
             counted[0] += 1
+            if on_rows:
+                assert columns is not None and origin is not None
+                step.on_row, step.make = True, origin.from_model
+                if step.kind == LEAF:
+                    step.column = columns[step.attr]
             child = named(step.return_type)
             if step.kind in (VALUE, RELATION) and is_object_type(child):
-                # plans below are compiled now, so the cache entry's size is known
-                step.plan = self._compile(child, field_details, counted)
+                # plans below are compiled now, so the cache entry's size is known; a
+                # relation's rows are handed to its plan as they are when it can read them
+                relation = step.relation
+                child_rows = relation is not None and relation.convert is None
+                step.plan = self._compile(child, step.details, counted, rows=child_rows)
                 step.shape = shape_of(step.return_type, step.plan)
-            steps.append(step)
-        plan = ObjectPlan(object_type, steps, details)
+                step.inline = (
+                    relation is not None
+                    and relation.returns_list
+                    and step.plan.rows
+                    and step.plan.leaves_only
+                    and list_of(step.return_type) is step.plan.type
+                )
+        plan = ObjectPlan(object_type, steps, details, rows=on_rows)
+        plan.leaves_only = all(step.kind in (LEAF, TYPENAME) for step in steps)
         plan.run = generate(plan)
         return plan
 
@@ -272,12 +302,16 @@ class CompiledExecutor(Differential):
         """graphql-core's `execute_fields` for one object: the plan's generated function."""
         return plan.run(self, source, path, keys)
 
+    def _object(self, step: Step, source: Any) -> Any:
+        """The object a resolver of a plan run on rows is called on (made from the row)."""
+        return step.make(source) if step.on_row else source
+
     def _masked(self, step: Step, source: Any, path: Path) -> Any:
         """A MASKED field: (True, value) when the policy decides from the row, else
         (False, None) and the resolver decides."""
         masked = step.masked
         assert masked is not None
-        row = source.row
+        row = source if step.on_row else source.row
         shown = masked.decide(self.context_value.viewer, row)
         if shown is None:
             return False, None
@@ -322,7 +356,7 @@ class CompiledExecutor(Differential):
                 relation = step.relation
                 assert relation is not None
                 context: Context = self.context_value
-                row = source.row
+                row = source if step.on_row else source.row
                 key = relation.key(row)
                 if key is None:
                     value = [] if relation.returns_list else None
@@ -330,8 +364,19 @@ class CompiledExecutor(Differential):
                     loader = context.loaders.at(field_keys).of(relation.loader)
                     done, loaded = loader.loaded(key)
                     if not done:
-                        return self.execute_field(step.parent, source, step.details, path, None)
-                    value = relation.complete(context, row, loaded)
+                        parent = step.make(source) if step.on_row else source
+                        return self.execute_field(step.parent, parent, step.details, path, None)
+                    plan = step.plan
+                    if plan is None or not plan.rows:
+                        value = relation.complete(context, row, loaded)
+                    elif step.inline:  # a list of rows, each a dict of leaves
+                        run = plan.run
+                        return [
+                            run(self, item, Path(path, index, None), field_keys)
+                            for index, item in enumerate(relation.select(context.viewer, loaded))
+                        ]
+                    else:
+                        value = relation.select(context.viewer, loaded)
             plan = step.plan
             if (
                 step.shape == OBJECT

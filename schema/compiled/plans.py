@@ -21,6 +21,7 @@ from graphql import (
 )
 from graphql.language import DirectiveNode, FieldNode, VariableNode, Visitor
 
+from schema.compiled.rows import Column
 from schema.documents import ByteBoundedCache
 from schema.relations import Masked, Relation
 
@@ -42,8 +43,12 @@ class Step:
     null_message: str
     relation: Relation | None
     masked: Masked | None = None  # MASKED: the row's column and the policy that may hide it
+    make: Any = None  # of a plan run on rows: the parent type's `from_model`, for resolvers
     plan: ObjectPlan | None = None  # of the object(s) the field returns
     shape: int = 0  # GENERIC or OBJECT: how the value is completed
+    column: Column | None = None  # LEAF of a plan run on rows: the row's column it copies
+    on_row: bool = False  # the step's plan runs on rows (the source is the row itself)
+    inline: bool = False  # RELATION: a list of rows whose plan has only leaves (`rows_list`)
 
 
 @dataclasses.dataclass(eq=False, slots=True)
@@ -52,6 +57,8 @@ class ObjectPlan:
     steps: list[Step]
     details: Any  # keeps the field nodes alive: their ids key the cache
     run: Any = None  # (executor, object, path, response keys) -> dict or awaitable
+    rows: bool = False  # runs on the loaded rows themselves, not on objects made of them
+    leaves_only: bool = False  # only leaves and `__typename`: never awaits, never raises
 
 
 class PlanCache:
@@ -141,3 +148,27 @@ def named(kind: Any) -> Any:
 
 def field_nodes(step: Step) -> list[FieldNode]:
     return [detail.node for detail in step.details]
+
+
+def list_of(kind: Any) -> Any:
+    """The item type of `[T]` (through non-null on both levels), else None."""
+    kind = unwrap_non_null(kind)
+    return unwrap_non_null(kind.of_type) if isinstance(kind, GraphQLList) else None
+
+
+def strawberry_class(object_type: GraphQLObjectType) -> Any:
+    """The Python class strawberry made the GraphQL type from (None for others)."""
+    definition = (object_type.extensions or {}).get("strawberry-definition")
+    return getattr(definition, "origin", None)
+
+
+def row_step(step: Step, columns: dict[str, Column]) -> bool:
+    """Whether a plan run on rows can do the step: `__typename`, a leaf copied from a
+    column, a relation (its key is a column) or a masked column. Anything else is computed
+    by the object, and the plan is run on objects."""
+    if step.kind in (TYPENAME, RELATION, MASKED):
+        return True
+    if step.kind == LEAF:
+        column = columns.get(step.attr)
+        return column is not None and column.name != ""
+    return False
