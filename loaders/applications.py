@@ -88,7 +88,7 @@ class _ViewerLoader(Loader[Any, Any]):
         return cls(session_factory, viewer)
 
     def filters(self, job_ids: Sequence[uuid.UUID], stages: tuple[ApplicationStage, ...]) -> Any:
-        clauses = [col(Application.job_id).in_(job_ids), application_clause(self.viewer)]
+        clauses = [self.among(col(Application.job_id), job_ids), application_clause(self.viewer)]
         if stages:
             clauses.append(col(Application.stage).in_(stages))
         return clauses
@@ -114,7 +114,10 @@ class ApplicationPageByJobIdLoader(_ViewerPageLoader):
     def clauses(
         self, parent_ids: Sequence[uuid.UUID], filters: tuple[Any, ...]
     ) -> list[ColumnElement[bool]]:
-        clauses = [col(Application.job_id).in_(parent_ids), application_clause(self.viewer)]
+        clauses = [
+            self.among(col(Application.job_id), parent_ids),
+            application_clause(self.viewer),
+        ]
         if filters:
             clauses.append(col(Application.stage).in_(filters))
         return clauses
@@ -130,7 +133,10 @@ class EvaluationPageByCandidateIdLoader(_ViewerPageLoader):
     def clauses(
         self, parent_ids: Sequence[uuid.UUID], filters: tuple[Any, ...]
     ) -> list[ColumnElement[bool]]:
-        return [col(Evaluation.candidate_id).in_(parent_ids), evaluation_clause(self.viewer)]
+        return [
+            self.among(col(Evaluation.candidate_id), parent_ids),
+            evaluation_clause(self.viewer),
+        ]
 
 
 class ApplicationCountByJobIdLoader(_ViewerLoader):
@@ -161,7 +167,7 @@ class EvaluationCountByCandidateIdLoader(_ViewerLoader):
     async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[int]:
         statement = (
             select(col(Evaluation.candidate_id), func.count())
-            .where(col(Evaluation.candidate_id).in_(keys), evaluation_clause(self.viewer))
+            .where(self.among(col(Evaluation.candidate_id), keys), evaluation_clause(self.viewer))
             .group_by(col(Evaluation.candidate_id))
         )
         found = {candidate_id: count for candidate_id, count in await self.fetch(statement)}

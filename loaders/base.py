@@ -8,12 +8,15 @@ cost of turning a result into objects. They are typed as the model whose columns
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, ClassVar, TypeVar
 
 from aiodataloader import DataLoader
+from sqlalchemy import ColumnElement, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel, col, select
 
@@ -42,6 +45,22 @@ class Loader(DataLoader[K, V]):
             cache_map=self.futures,
         )
         self.session_factory = session_factory
+
+    def among(self, column: Any, keys: Sequence[Any]) -> ColumnElement[bool]:
+        """`column IN keys` for a batch of keys.
+
+        On PostgreSQL the keys are one array parameter (`column = ANY($1)`): the statement's
+        SQL is then the same for any number of keys, so SQLAlchemy renders no parameter per
+        key and the server reuses one prepared statement. Elsewhere it is an `IN` list.
+        """
+        if self.on_postgres:
+            return column == any_(bindparam(None, list(keys), type_=ARRAY(column.type)))  # type: ignore[no-any-return]
+        return column.in_(keys)  # type: ignore[no-any-return]
+
+    @functools.cached_property
+    def on_postgres(self) -> bool:
+        engine: AsyncEngine = self.session_factory.kw["bind"]
+        return engine.dialect.name == "postgresql"
 
     @classmethod
     def build(cls, session_factory: SessionFactory, viewer: Viewer) -> Loader[K, V]:
@@ -109,7 +128,7 @@ class ByIdLoader(Loader[uuid.UUID, M | None]):
 
     async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[M | None]:
         model: Any = self.model
-        rows = await self.fetch(select(model).where(col(model.id).in_(keys)))
+        rows = await self.fetch(select(model).where(self.among(col(model.id), keys)))
         by_id = {row.id: row for row in rows}
         return [by_id.get(key) for key in keys]
 
@@ -140,7 +159,8 @@ class ChildrenLoader(ByParentLoader[M]):
     def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         model: Any = self.model
         order = [col(getattr(model, name)) for name in (*self.order, "id")]
-        return select(model).where(col(getattr(model, self.parent)).in_(keys)).order_by(*order)
+        parent = col(getattr(model, self.parent))
+        return select(model).where(self.among(parent, keys)).order_by(*order)
 
     def parent_key(self, row: Any) -> uuid.UUID:
         return getattr(row, self.parent)  # type: ignore[no-any-return]

@@ -25,7 +25,8 @@ class CandidateByUserIdLoader(Loader[uuid.UUID, Candidate | None]):
     """A user's own candidate profile (candidate accounts have exactly one)."""
 
     async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[Candidate | None]:
-        rows = await self.fetch(select(Candidate).where(col(Candidate.user_id).in_(keys)))
+        statement = select(Candidate).where(self.among(col(Candidate.user_id), keys))
+        rows = await self.fetch(statement)
         by_user = {row.user_id: row for row in rows}
         return [by_user.get(key) for key in keys]
 
@@ -66,7 +67,7 @@ class CandidateSkillsByCandidateIdLoader(ByParentLoader[CandidateSkill]):
                 col(Skill.name),
             )
             .join(Skill, col(Skill.id) == col(CandidateSkill.skill_id))
-            .where(col(CandidateSkill.candidate_id).in_(keys))
+            .where(self.among(col(CandidateSkill.candidate_id), keys))
             .order_by(col(Skill.name), col(CandidateSkill.id))
         )
 
@@ -84,7 +85,7 @@ class RelatedCandidateByIdLoader(Loader[uuid.UUID, bool]):
     async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[bool]:
         rows = await self.fetch(
             select(col(Candidate.id)).where(
-                col(Candidate.id).in_(keys), related_candidate_ids(self.organization_id)
+                self.among(col(Candidate.id), keys), related_candidate_ids(self.organization_id)
             )
         )
         related = {row.id for row in rows}

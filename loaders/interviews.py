@@ -49,7 +49,7 @@ class PanelistsByApplicationIdLoader(ByParentLoader[Any]):
                 col(InterviewPanelist.user_id),
             )
             .join(Interview, col(Interview.id) == col(InterviewPanelist.interview_id))
-            .where(col(Interview.application_id).in_(keys))
+            .where(self.among(col(Interview.application_id), keys))
             .order_by(col(InterviewPanelist.interview_id), col(InterviewPanelist.user_id))
         )
 

@@ -36,7 +36,7 @@ class JobSkillsByJobIdLoader(ByParentLoader[JobSkill]):
                 col(Skill.name),
             )
             .join(Skill, col(Skill.id) == col(JobSkill.skill_id))
-            .where(col(JobSkill.job_id).in_(keys))
+            .where(self.among(col(JobSkill.job_id), keys))
             .order_by(
                 col(JobSkill.required).desc(),
                 col(JobSkill.weight).desc(),

@@ -46,8 +46,8 @@ class Page(Generic[T]):
 
     async def total_count(self) -> int:
         """Counted only when a client asks for `totalCount` (one extra statement)."""
-        async with self._session_factory() as session:
-            return int((await session.exec(self._count)).one())
+        rows = await fetch_rows(self._session_factory, self._count)
+        return int(rows[0][0])
 
 
 def like_pattern(text: str) -> str:

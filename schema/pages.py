@@ -1,5 +1,6 @@
-"""Nested connections (a job's applications, a candidate's evaluations): one keyset page per
-parent through a `ParentPageLoader`, so a list of parents costs one statement per level."""
+"""Connections: a root list's page with its relations prefetched, and nested connections (a
+job's applications, a candidate's evaluations): one keyset page per parent through a
+`ParentPageLoader`, so a list of parents costs one statement per level."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from loaders.pagination import (
     encode_cursor,
 )
 from resolvers.errors import BadUserInputError
+from resolvers.pages import Page
 from schema.prefetch import prefetch_connection, selects
-from schema.types.common import Connection, Edge, PageInfo
+from schema.types.common import Connection, Edge, PageInfo, to_connection
 
 T = TypeVar("T")
 
@@ -106,3 +108,24 @@ async def nested_connection(
 
 def _ready(counting: asyncio.Future[int]) -> Callable[[], Awaitable[int]]:
     return lambda: counting
+
+
+async def root_connection(
+    info: Any, type_name: str, page: Page[Any], convert: Callable[[Any], T]
+) -> Connection[T]:
+    """A root list's page as a connection, its nodes' relations prefetched (`schema.prefetch`).
+
+    A selected `totalCount` is counted meanwhile: its statement runs while the relations
+    load, instead of after the page has been built.
+    """
+    counting = asyncio.ensure_future(page.total_count()) if selects(info, "totalCount") else None
+    try:
+        await prefetch_connection(info, type_name, page.rows)
+    except BaseException:
+        if counting is not None:
+            counting.cancel()
+        raise
+    connection = to_connection(page, convert)
+    if counting is not None:
+        connection.count = _ready(counting)
+    return connection

@@ -35,7 +35,7 @@ from schema.inputs_evaluations import (
 )
 from schema.inputs_interviews import InterviewFilterInput
 from schema.mutations.notifications import NotificationQueries
-from schema.prefetch import prefetch_connection
+from schema.pages import root_connection
 from schema.types.application import ApplicationType, EvaluationType
 from schema.types.audit import AuditLogEntryType
 from schema.types.candidate import CandidateType
@@ -106,8 +106,7 @@ class Query(NotificationQueries):
             candidates.CandidateOrderField(order.field),
             order.direction,
         )
-        await prefetch_connection(info, "Candidate", page.rows)
-        return to_connection(page, CandidateType.from_model)
+        return await root_connection(info, "Candidate", page, CandidateType.from_model)
 
     @strawberry.field(description="A job by id; null if missing or not visible.")
     async def job(self, info: Info, id: IdArg) -> JobType | None:
@@ -139,8 +138,7 @@ class Query(NotificationQueries):
             jobs.JobOrderField(order.field),
             order.direction,
         )
-        await prefetch_connection(info, "Job", page.rows)
-        return to_connection(page, JobType.from_model)
+        return await root_connection(info, "Job", page, JobType.from_model)
 
     @strawberry.field(description="An application by id; null if missing or not visible.")
     async def application(self, info: Info, id: IdArg) -> ApplicationType | None:
@@ -174,8 +172,7 @@ class Query(NotificationQueries):
             applications.ApplicationOrderField(order.field),
             order.direction,
         )
-        await prefetch_connection(info, "Application", page.rows)
-        return to_connection(page, ApplicationType.from_model)
+        return await root_connection(info, "Application", page, ApplicationType.from_model)
 
     @strawberry.field(description="An evaluation by id; null if missing or not visible.")
     async def evaluation(self, info: Info, id: IdArg) -> EvaluationType | None:
@@ -212,8 +209,7 @@ class Query(NotificationQueries):
             evaluation_reads.EvaluationOrderField(order.field.value),
             order.direction,
         )
-        await prefetch_connection(info, "Evaluation", page.rows)
-        return to_connection(page, EvaluationType.from_model)
+        return await root_connection(info, "Evaluation", page, EvaluationType.from_model)
 
     @strawberry.field(
         description="Evaluations by engine and outcome, LLM latency and token use, and the LLM "

@@ -99,6 +99,8 @@ def _step_code(step: Step, index: int, names: dict[str, Any]) -> list[str]:
             f"    ex._leaf_error(S{index}, raw_error, {here})",
             f"    results[{key}] = None",
         ]
+    if step.kind == RELATION and step.inline:
+        return _rows_list_code(step, index, names, here)
     call = (
         f"ex._execute_step(S{index}, source, {here}, keys)"
         if step.kind in (VALUE, RELATION)
@@ -145,3 +147,39 @@ def _inline_coercion(step: Step, index: int, names: dict[str, Any]) -> tuple[str
         "and coerced is not UNDEFINED",
         "coerced",
     )
+
+
+def _rows_list_code(step: Step, index: int, names: dict[str, Any], here: str) -> list[str]:
+    """A relation listing rows whose plan has only leaves (`Step.inline`): when the loader
+    holds the rows, the list is built here, each row's dict by its plan; otherwise (not loaded
+    yet, no key, an error) the executor's `_execute_step` does what it always does."""
+    relation = step.relation
+    assert relation is not None and step.plan is not None
+    key = repr(step.key)
+    names[f"KEY{index}"] = relation.key
+    names[f"LOADER{index}"] = relation.loader
+    names[f"SELECT{index}"] = relation.select
+    names[f"RUN{index}"] = step.plan.run
+    row = "source" if step.on_row else "source.row"
+    return [
+        f"field_keys = (*keys, {key})",
+        f"loader_key = KEY{index}({row})",
+        "done = False",
+        "if loader_key is not None:",
+        f"    loader = ex.context_value.loaders.at(field_keys).of(LOADER{index})",
+        "    done, loaded = loader.loaded(loader_key)",
+        "if done:",
+        f"    here = {here}",
+        f"    results[{key}] = [",
+        f"        RUN{index}(ex, item, Path(here, n, None), field_keys)",
+        f"        for n, item in enumerate(SELECT{index}(ex.context_value.viewer, loaded))",
+        "    ]",
+        "else:",
+        f"    result = ex._execute_step(S{index}, source, {here}, keys)",
+        "    if result is not UNDEFINED:",
+        f"        results[{key}] = result",
+        "        if is_awaitable(result):",
+        "            if pending is None:",
+        "                pending = []",
+        f"            pending.append({key})",
+    ]
