@@ -55,6 +55,11 @@ class ByteBoundedCache(Generic[V]):
     def __len__(self) -> int:
         return len(self._entries)
 
+    def values(self) -> list[V]:
+        """What the cache holds, least recently used first."""
+        with self._lock:
+            return [value for value, _ in self._entries.values()]
+
     def get(self, key: str) -> V | None:
         with self._lock:
             entry = self._entries.get(key)

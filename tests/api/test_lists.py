@@ -297,3 +297,42 @@ async def test_application_filters_and_nested_job_pages(db, settings, client):
         "OFFER",
         "OFFER",
     ]
+
+
+NESTED_PAGE = """
+query Applicants($job: ID!, $after: String, $withCursors: Boolean!) {
+  job(id: $job) { applications(first: 2, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { cursor @include(if: $withCursors) node { id } }
+  } }
+}
+"""
+
+
+async def test_nested_pages_continue_whether_or_not_edge_cursors_are_selected(db, settings, client):
+    # given: five applicants of one job
+    job = await make_job(db, await make_org(db))
+    for _ in range(5):
+        await make_application(db, await make_candidate(db), job)
+    token = token_for(settings, await make_user(db, Role.ADMIN))
+
+    async def walk(with_cursors: bool) -> tuple[list[str], list[str]]:
+        ids, ends, after = [], [], None
+        while True:
+            variables = {"job": str(job.id), "after": after, "withCursors": with_cursors}
+            page = (await gql(client, NESTED_PAGE, variables, token)).data["job"]["applications"]
+            ids += [edge["node"]["id"] for edge in page["edges"]]
+            if with_cursors:  # the last edge's cursor is the page's end cursor
+                assert page["edges"][-1]["cursor"] == page["pageInfo"]["endCursor"]
+            ends.append(page["pageInfo"]["endCursor"])
+            if not page["pageInfo"]["hasNextPage"]:
+                return ids, ends
+            after = page["pageInfo"]["endCursor"]
+
+    # when: edge cursors are only encoded when selected
+    plain = await walk(False)
+    with_cursors = await walk(True)
+
+    # then: the same pages, the same end cursors
+    assert plain == with_cursors
+    assert len(plain[0]) == len(set(plain[0])) == 5
