@@ -116,9 +116,7 @@ async def fetch_rows(session_factory: SessionFactory, statement: Any) -> Sequenc
     query alone, instead of BEGIN, the query and ROLLBACK (three round trips per batch).
     """
     engine: AsyncEngine = session_factory.kw["bind"]
-    async with engine.connect() as connection:
-        reader = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        return await driver.fetch_rows(reader, statement)
+    return await driver.fetch_rows(engine, statement)
 
 
 class ByIdLoader(Loader[uuid.UUID, M | None]):

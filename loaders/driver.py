@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from keyword import iskeyword
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 from models.db import statement_counter
 
@@ -67,30 +68,51 @@ class Shapes:
 SHAPES = Shapes()
 
 
-async def fetch_rows(connection: AsyncConnection, statement: Any) -> Sequence[Any]:
-    """The statement's rows as named tuples; `connection` is an AUTOCOMMIT one."""
-    if connection.dialect.driver != "asyncpg":
-        return await _through_sqlalchemy(connection, statement, None)
-    cache_key = statement._generate_cache_key()
-    if cache_key is None:
-        return await _through_sqlalchemy(connection, statement, None)
-    known, shape = SHAPES.get(cache_key.key)
-    if not known:
-        return await _through_sqlalchemy(connection, statement, cache_key)
-    if shape is None:  # a shape this module leaves to SQLAlchemy
-        return await _through_sqlalchemy(connection, statement, None)
+async def fetch_rows(engine: AsyncEngine, statement: Any) -> Sequence[Any]:
+    """The statement's rows as named tuples, read in autocommit (no BEGIN/ROLLBACK)."""
+    if engine.dialect.driver == "asyncpg":
+        cache_key = statement._generate_cache_key()
+        if cache_key is not None:
+            known, shape = SHAPES.get(cache_key.key)
+            if not known:
+                return await _through_sqlalchemy(engine, statement, cache_key)
+            if shape is not None:
+                rows = await _through_asyncpg(engine, shape, cache_key)
+                if rows is not None:
+                    return rows
+    return await _through_sqlalchemy(engine, statement, None)
+
+
+async def _through_asyncpg(engine: AsyncEngine, shape: Shape, cache_key: Any) -> list[Any] | None:
+    """The rows, or None when the statement failed: the caller then runs it through
+    SQLAlchemy, whose exception (and the pool's invalidation of a broken connection) it gets.
+
+    A pooled connection is taken as a raw DBAPI connection: none of the `Connection` and
+    execution-option objects a SQLAlchemy checkout builds (a third of a small read's cost),
+    and no transaction, which asyncpg does not open on its own.
+    """
     try:
         sql, arguments = _render(shape.compiled, cache_key)
-        raw = await connection.get_raw_connection()
-        driver = raw.driver_connection
+    except Exception:
+        return None
+    counter = statement_counter.get()
+    if counter is not None:
+        counter[0] += 1
+    pooled = await engine.raw_connection()
+    try:
+        driver = pooled.driver_connection
         assert driver is not None
-        counter = statement_counter.get()
-        if counter is not None:
-            counter[0] += 1
         records = await driver.fetch(sql, *arguments)
     except Exception:
-        # the same statement through SQLAlchemy: its exception, its invalidation
-        return await _through_sqlalchemy(connection, statement, None)
+        driver = pooled.driver_connection
+        if driver is None or driver.is_closed():
+            pooled.invalidate()
+        return None
+    except BaseException:
+        pooled.invalidate()  # cancelled mid-statement: the connection's state is unknown
+        raise
+    finally:
+        await greenlet_spawn(pooled.close)
     make, processors = shape.make, shape.processors
     if not processors:
         return [make(record) for record in records]
@@ -123,24 +145,24 @@ def _render(compiled: Any, cache_key: Any) -> tuple[str, list[Any]]:
     return sql, arguments
 
 
-async def _through_sqlalchemy(
-    connection: AsyncConnection, statement: Any, cache_key: Any
-) -> Sequence[Any]:
+async def _through_sqlalchemy(engine: AsyncEngine, statement: Any, cache_key: Any) -> list[Any]:
     """The SQLAlchemy way; with `cache_key`, the shape is learnt from its result."""
-    result = await connection.execute(statement)
-    fields = tuple(result.keys())
-    make = row_class(fields)
-    rows = result.all()
+    async with engine.connect() as connection:
+        reader = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        result = await reader.execute(statement)
+        fields = tuple(result.keys())
+        make = row_class(fields)
+        rows = result.all()
     if cache_key is not None:
-        SHAPES.put(cache_key.key, _learn(connection, statement, cache_key, result, make))
-    return rows if make is None else [make(row) for row in rows]
+        SHAPES.put(cache_key.key, _learn(engine, statement, cache_key, result, make))
+    return list(rows) if make is None else [make(row) for row in rows]
 
 
 def _learn(
-    connection: AsyncConnection, statement: Any, cache_key: Any, result: Any, make: Any
+    engine: AsyncEngine, statement: Any, cache_key: Any, result: Any, make: Any
 ) -> Shape | None:
     metadata = result._metadata
-    dialect = connection.dialect
+    dialect = engine.dialect
     if (
         make is None
         or dialect.driver != "asyncpg"
