@@ -57,6 +57,8 @@ class DocumentsByCandidateIdLoader(ChildrenLoader[Document]):
 class CandidateSkillsByCandidateIdLoader(ByParentLoader[CandidateSkill]):
     """A candidate's skills with the canonical skill name, ordered by that name."""
 
+    parent = "candidate_id"
+
     def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         return (
             sa_select(
@@ -70,9 +72,6 @@ class CandidateSkillsByCandidateIdLoader(ByParentLoader[CandidateSkill]):
             .where(self.among(col(CandidateSkill.candidate_id), keys))
             .order_by(col(Skill.name), col(CandidateSkill.id))
         )
-
-    def parent_key(self, row: Any) -> uuid.UUID:
-        return row.candidate_id  # type: ignore[no-any-return]
 
 
 class RelatedCandidateByIdLoader(Loader[uuid.UUID, bool]):

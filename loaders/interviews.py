@@ -41,6 +41,8 @@ class ScorecardsByApplicationIdLoader(ChildrenLoader[Scorecard]):
 class PanelistsByApplicationIdLoader(ByParentLoader[Any]):
     """(interview id, user id) of every panelist of each application's interviews."""
 
+    parent = "application_id"
+
     def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         return (
             select(
@@ -52,9 +54,6 @@ class PanelistsByApplicationIdLoader(ByParentLoader[Any]):
             .where(self.among(col(Interview.application_id), keys))
             .order_by(col(InterviewPanelist.interview_id), col(InterviewPanelist.user_id))
         )
-
-    def parent_key(self, row: Any) -> uuid.UUID:
-        return row.application_id  # type: ignore[no-any-return]
 
 
 class NotesByApplicationIdLoader(ChildrenLoader[Note]):

@@ -26,6 +26,8 @@ class OrganizationByIdLoader(ByIdLoader[Organization]):
 class JobSkillsByJobIdLoader(ByParentLoader[JobSkill]):
     """A job's skills with the canonical name: required ones first, then by weight and name."""
 
+    parent = "job_id"
+
     def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         return (
             sa_select(
@@ -44,6 +46,3 @@ class JobSkillsByJobIdLoader(ByParentLoader[JobSkill]):
                 col(JobSkill.id),
             )
         )
-
-    def parent_key(self, row: Any) -> uuid.UUID:
-        return row.job_id  # type: ignore[no-any-return]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.policy import Viewer
@@ -24,6 +24,8 @@ class Context:
     rate_limiter: Any = None
     # a WebSocket's `connection_init` payload (it carries the Authorization of subscriptions)
     connection_params: Any = None
+    # fields' selections as strawberry converts them, by field nodes (`schema.prefetch`)
+    selections: dict[tuple[int, ...], Any] = field(default_factory=dict)
 
     def loaders_at(self, info: Any, *, parent: bool = False) -> LoaderSet:
         """The loaders of the field being resolved, or of its parent object (see `Loaders`).

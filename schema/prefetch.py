@@ -74,10 +74,25 @@ async def _prefetch_field(
     await prefetch(ctx, path, relation.child, children, selections)
 
 
+def selected_fields(info: Any) -> list[SelectedField]:
+    """`info.selected_fields`, converted once per request and field.
+
+    strawberry converts the field's selection anew on every access, and a page of pages asks
+    for it in every parent's nested connection (its count, cursors and prefetching).
+    """
+    memo: dict[tuple[int, ...], Any] = info.context.selections
+    key = tuple(map(id, info._raw_info.field_nodes))
+    found = memo.get(key)
+    if found is None:
+        # the nodes are kept with the result: their ids stay theirs while it is cached
+        found = memo[key] = (info._raw_info.field_nodes, info.selected_fields)
+    return found[1]  # type: ignore[no-any-return]
+
+
 def selects(info: Any, *names: str) -> bool:
     """Whether the field being resolved selects the path `names` (`"totalCount"`, or
     `"edges", "cursor"`), fragments included."""
-    level: list[SelectedField] = list(info.selected_fields)
+    level: list[SelectedField] = list(selected_fields(info))
     for name in names:
         level = [
             field
@@ -94,7 +109,7 @@ async def prefetch_connection(info: Any, type_name: str, rows: Sequence[Any]) ->
     """Prefetch below `edges { node { ... } }` of the connection field being resolved."""
     ctx: Context = info.context
     base = response_path(info)
-    for connection in info.selected_fields:
+    for connection in selected_fields(info):
         for edges in fields_of(connection.selections):
             if edges.name != "edges":
                 continue

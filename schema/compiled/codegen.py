@@ -8,6 +8,7 @@ from typing import Any
 
 from graphql import (
     GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLFloat,
     GraphQLID,
     GraphQLInt,
@@ -21,13 +22,17 @@ from schema.compiled.plans import (
     MASKED,
     MAX_INT,
     MIN_INT,
+    OBJECT,
     RELATION,
     TYPENAME,
     VALUE,
     ObjectPlan,
     Step,
+    enum_names,
     unwrap_non_null,
 )
+
+PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})  # never awaitable
 
 
 def generate(plan: ObjectPlan) -> Any:
@@ -46,9 +51,12 @@ def generate(plan: ObjectPlan) -> Any:
         "isfinite": isfinite,
         "MIN_INT": MIN_INT,
         "MAX_INT": MAX_INT,
+        "PLAIN": PLAIN,
     }
     lines = [
-        "def run(ex, source, path, keys):",
+        # a list's item may be passed as (the list's path, its index): the item's path is
+        # then made only if a leaf fails (a leaf-only plan needs it for nothing else)
+        "def run(ex, source, path, keys, index=None):",
         "    results = {}",
         "    pending = None",
         "    is_awaitable = ex.is_awaitable",
@@ -73,7 +81,7 @@ def generate(plan: ObjectPlan) -> Any:
 
 def _step_code(step: Step, index: int, names: dict[str, Any]) -> list[str]:
     key = repr(step.key)
-    here = f"Path(path, {key}, TYPE)"
+    here = f"Path(path if index is None else Path(path, index, None), {key}, TYPE)"
     if step.kind == TYPENAME:
         return [f"results[{key}] = TYPE"]
     if step.kind == LEAF:
@@ -101,6 +109,8 @@ def _step_code(step: Step, index: int, names: dict[str, Any]) -> list[str]:
         ]
     if step.kind == RELATION and step.inline:
         return _rows_list_code(step, index, names, here)
+    if step.kind == RELATION and _single_row(step):
+        return _single_row_code(step, index, names, here)
     call = (
         f"ex._execute_step(S{index}, source, {here}, keys)"
         if step.kind in (VALUE, RELATION)
@@ -110,7 +120,7 @@ def _step_code(step: Step, index: int, names: dict[str, Any]) -> list[str]:
         f"result = {call}",
         "if result is not UNDEFINED:",
         f"    results[{key}] = result",
-        "    if is_awaitable(result):",
+        "    if result.__class__ not in PLAIN and is_awaitable(result):",
         "        if pending is None:",
         "            pending = []",
         f"        pending.append({key})",
@@ -141,6 +151,13 @@ def _inline_coercion(step: Step, index: int, names: dict[str, Any]) -> tuple[str
         return "value.__class__ is int and MIN_INT <= value <= MAX_INT", "value"
     if leaf is GraphQLFloat:
         return "value.__class__ is float and isfinite(value)", "value"
+    wrapped = getattr(leaf, "wrapped_cls", None)
+    if isinstance(leaf, GraphQLEnumType) and isinstance(wrapped, type):
+        # a member of the Python enum the type wraps: its name, looked up inline
+        names[f"E{index}"], names[f"N{index}"] = wrapped, enum_names(leaf)
+        return f"value.__class__ is E{index} and (coerced := N{index}.get(value)) is not None", (
+            "coerced"
+        )
     names[f"C{index}"] = step.coerce
     return (
         f"value is not None and (coerced := C{index}(value)) is not None "
@@ -171,14 +188,75 @@ def _rows_list_code(step: Step, index: int, names: dict[str, Any], here: str) ->
         "if done:",
         f"    here = {here}",
         f"    results[{key}] = [",
-        f"        RUN{index}(ex, item, Path(here, n, None), field_keys)",
+        f"        RUN{index}(ex, item, here, field_keys, n)",
         f"        for n, item in enumerate(SELECT{index}(ex.context_value.viewer, loaded))",
         "    ]",
         "else:",
         f"    result = ex._execute_step(S{index}, source, {here}, keys)",
         "    if result is not UNDEFINED:",
         f"        results[{key}] = result",
-        "        if is_awaitable(result):",
+        "        if result.__class__ not in PLAIN and is_awaitable(result):",
+        "            if pending is None:",
+        "                pending = []",
+        f"            pending.append({key})",
+    ]
+
+
+def _single_row(step: Step) -> bool:
+    """A relation to one row whose plan runs on rows and completes it as an object."""
+    relation, plan = step.relation, step.plan
+    return (
+        relation is not None
+        and not relation.returns_list
+        and plan is not None
+        and plan.rows
+        and step.shape == OBJECT
+    )
+
+
+def _single_row_code(step: Step, index: int, names: dict[str, Any], here: str) -> list[str]:
+    """A relation to one row (`Application.job`): when the loader holds it, its plan runs
+    here; a missing row of a nullable field is null. Anything else (not loaded, no key, a
+    non-null field without a row) takes the executor's `_execute_step`. Errors and awaited
+    results are completed as `_execute_step` completes them."""
+    relation = step.relation
+    assert relation is not None and step.plan is not None
+    key = repr(step.key)
+    names[f"KEY{index}"] = relation.key
+    names[f"LOADER{index}"] = relation.loader
+    names[f"SELECT{index}"] = relation.select
+    names[f"RUN{index}"] = step.plan.run
+    row = "source" if step.on_row else "source.row"
+    missing = "done = False" if step.non_null else f"results[{key}] = None"
+    return [
+        f"field_keys = (*keys, {key})",
+        f"loader_key = KEY{index}({row})",
+        "done = False",
+        "if loader_key is not None:",
+        f"    loader = ex.context_value.loaders.at(field_keys).of(LOADER{index})",
+        "    done, loaded = loader.loaded(loader_key)",
+        "if done:",
+        f"    selected = SELECT{index}(ex.context_value.viewer, loaded)",
+        "    if selected is None:",
+        f"        {missing}",
+        "    else:",
+        f"        here = {here}",
+        "        try:",
+        f"            result = RUN{index}(ex, selected, here, field_keys)",
+        "        except Exception as raw_error:",
+        f"            results[{key}] = ex._step_error(S{index}, raw_error, here)",
+        "        else:",
+        "            if result.__class__ is not dict:",
+        f"                result = ex._await_completed(S{index}, result, here)",
+        "                if pending is None:",
+        "                    pending = []",
+        f"                pending.append({key})",
+        f"            results[{key}] = result",
+        "if not done:",
+        f"    result = ex._execute_step(S{index}, source, {here}, keys)",
+        "    if result is not UNDEFINED:",
+        f"        results[{key}] = result",
+        "        if result.__class__ not in PLAIN and is_awaitable(result):",
         "            if pending is None:",
         "                pending = []",
         f"            pending.append({key})",

@@ -323,6 +323,11 @@ class CompiledExecutor(Differential):
             coerced = self._leaf_slow(step, value, Path(path, step.key, step.parent.name))
         return True, coerced
 
+    def _step_error(self, step: Step, raw_error: Exception, path: Path) -> None:
+        """A field's error as `_execute_step` handles it: recorded and null, or raised on."""
+        self.handle_field_error(raw_error, step.return_type, step.details, path)
+        return None
+
     def _leaf_error(self, step: Step, raw_error: Exception, path: Path) -> None:
         self.handle_field_error(raw_error, step.return_type, step.details, path)
 

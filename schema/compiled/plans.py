@@ -96,16 +96,7 @@ def coercer(leaf: Any) -> Any:
     own error, so the fast path never changes a result.
     """
     if isinstance(leaf, GraphQLEnumType):
-        wrapped = getattr(leaf, "wrapped_cls", None)  # strawberry's: members become names
-        if wrapped is not None:
-            names = {
-                member: name
-                for name, value in leaf.values.items()
-                for member in wrapped
-                if member.value == value.value
-            }
-        else:
-            names = {value.value: name for name, value in leaf.values.items()}
+        names = enum_names(leaf)
 
         def enum(value: Any) -> Any:
             try:
@@ -123,6 +114,20 @@ def coercer(leaf: Any) -> Any:
     if leaf is GraphQLFloat:
         return lambda value: value if type(value) is float and isfinite(value) else None
     return leaf.coerce_output_value
+
+
+def enum_names(leaf: GraphQLEnumType) -> dict[Any, str]:
+    """An enum type's output names by the values a field may hold (strawberry's enums: the
+    members of the Python enum they wrap)."""
+    wrapped = getattr(leaf, "wrapped_cls", None)
+    if wrapped is not None:
+        return {
+            member: name
+            for name, value in leaf.values.items()
+            for member in wrapped
+            if member.value == value.value
+        }
+    return {value.value: name for name, value in leaf.values.items()}
 
 
 def plain(definition: Any) -> bool:

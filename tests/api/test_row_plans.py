@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from sqlalchemy import text
 
 from models.enums import OrganizationKind, Role
 from models.settings import Settings
@@ -169,3 +170,28 @@ def test_types_made_from_their_rows_keep_one_mapping() -> None:
 
     # then: the relation fields' parent row is the row itself
     assert application is not None and application["row"] is ROW
+
+
+async def test_an_item_of_an_inline_list_fails_with_its_own_path(
+    db: Any, settings: Settings, hiring: dict[str, Any]
+) -> None:
+    # given: a stored value the schema cannot show (Float has no infinity); the database's
+    # own check refuses it, so it is written past the check (SQLite can be told to)
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("written past a CHECK constraint, which only SQLite allows")
+    async with db.kw["bind"].connect() as connection:
+        await connection.execute(text("PRAGMA ignore_check_constraints = ON"))
+        await connection.execute(text("UPDATE candidate_skills SET years = 9e999"))
+        await connection.commit()
+
+    # when
+    compiled = await _post(settings, JOBS, hiring["admin"], "on")
+    reference = await _post(settings, JOBS, hiring["admin"], "off")
+
+    # then: the same errors, each at its item's path, and the items' other fields intact
+    assert compiled.content == reference.content
+    body = compiled.json()
+    paths = [error["path"] for error in body["errors"]]
+    assert len(paths) == 4 and all(p[-3:-1] == ["skills", 0] and p[-1] == "years" for p in paths)
+    applicant = body["data"]["jobs"]["edges"][0]["node"]["applications"]["edges"][0]["node"]
+    assert applicant["candidate"]["skills"] == [{"name": "Python", "level": None, "years": None}]
