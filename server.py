@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     from resolvers.upserts.jobs import requeue_unfinished
     from schema.api import build_schema
     from schema.failures import UnexpectedErrors
+    from schema.keepalive import KeepAliveLimit
     from schema.monitoring import RequestContextMiddleware, metrics_endpoint
     from schema.readiness import dependencies
     from schema.view import GRAPHIQL_ASSETS_PATH, TalentgraphGraphQL
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if graphql.offline_ide is not None:
         routes.append(Mount(GRAPHIQL_ASSETS_PATH, StaticFiles(directory=settings.graphiql_dir)))
     middleware = [
+        Middleware(KeepAliveLimit, max_requests=settings.keepalive_requests),
         Middleware(RequestContextMiddleware),
         # WebSockets pass through untouched; ranged and already encoded responses too
         Middleware(

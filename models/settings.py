@@ -57,6 +57,7 @@ class Settings:
     compiled_execution: str = "on"  # "on", "off" or "differential" (schema/compiled.py)
     plan_cache_bytes: int = 16 * 1024 * 1024  # the compiled execution plans
     max_concurrent_operations: int = 4  # GraphQL operations executing at once per process
+    keepalive_requests: int = 100  # requests of one keep-alive connection (0: no bound)
     db_pool_size: int = 20
     db_max_overflow: int = 0
     gc_gen0_threshold: int = 50_000
@@ -188,6 +189,7 @@ class Settings:
             "compiled_execution": config("COMPILED_EXECUTION", default="on").strip().lower(),
             "plan_cache_bytes": config("PLAN_CACHE_BYTES", cast=int, default=16 * 1024 * 1024),
             "max_concurrent_operations": config("MAX_CONCURRENT_OPERATIONS", cast=int, default=4),
+            "keepalive_requests": config("KEEPALIVE_REQUESTS", cast=int, default=100),
             "db_pool_size": config("DB_POOL_SIZE", cast=int, default=20),
             "db_max_overflow": config("DB_MAX_OVERFLOW", cast=int, default=0),
             "gc_gen0_threshold": config("GC_GEN0_THRESHOLD", cast=int, default=50_000),

@@ -124,3 +124,39 @@ def test_a_process_without_serve_creates_the_metrics_folder_it_is_given(tmp_path
     # then
     assert result.returncode == 0, result.stderr
     assert list(folder.glob("counter_*.db"))
+
+
+def test_a_keep_alive_connection_is_closed_after_its_request_bound(tmp_path: Path):
+    # given: at most 4 requests per connection
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "DATA_DIR": str(tmp_path),
+        "JWT_SECRET": SECRET,
+        "SEED_DEMO": "false",
+        "BROKER_URL": "stub://",
+        "KEEPALIVE_REQUESTS": "4",
+    }
+    env.pop("REDIS_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "server.py", "serve", "--workers", "1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(base, process)
+        # when: one client, which keeps its connection open while the server lets it
+        with httpx2.Client(base_url=base) as client:
+            answers = [client.post("/graphql", json={"query": PING}) for _ in range(10)]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+    # then: every 4th answer closes the connection, and the client goes on over a new one
+    assert [a.status_code for a in answers] == [200] * 10
+    closing = [i for i, a in enumerate(answers, 1) if a.headers.get("connection") == "close"]
+    assert closing == [4, 8]
