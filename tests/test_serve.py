@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx2
 from prometheus_client.parser import text_string_to_metric_families
@@ -27,6 +28,31 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def start_server(
+    tmp_path: Path, workers: int, stderr: Any, **settings: str
+) -> tuple[str, subprocess.Popen]:
+    """`server.py serve` on a free port with a SQLite file and these settings: (URL, process)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "DATA_DIR": str(tmp_path),
+        "JWT_SECRET": SECRET,
+        "SEED_DEMO": "false",
+        "BROKER_URL": "stub://",
+        **settings,
+    }
+    env.pop("REDIS_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "server.py", "serve", "--workers", str(workers), "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
+    return f"http://127.0.0.1:{port}", process
 
 
 def wait_until_up(base: str, process: subprocess.Popen) -> None:
@@ -54,28 +80,15 @@ def requests_total(text: str, operation: str) -> float:
 
 def test_two_api_processes_share_metrics_and_log_json_lines(tmp_path: Path):
     # given
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
-        "DATA_DIR": str(tmp_path),
-        "JWT_SECRET": SECRET,
-        "ENVIRONMENT": "production",
-        "METRICS_TOKEN": TOKEN,
-        "SEED_DEMO": "false",
-        "LOG_LEVEL": "info",
-        "BROKER_URL": "stub://",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-    }
-    env.pop("REDIS_URL", None)
     stderr = (tmp_path / "stderr.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "server.py", "serve", "--workers", "2", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=stderr,
+    base, process = start_server(
+        tmp_path,
+        2,
+        stderr,
+        ENVIRONMENT="production",
+        METRICS_TOKEN=TOKEN,
+        LOG_LEVEL="info",
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
     )
     try:
         wait_until_up(base, process)
@@ -128,25 +141,7 @@ def test_a_process_without_serve_creates_the_metrics_folder_it_is_given(tmp_path
 
 def test_a_keep_alive_connection_is_closed_after_its_request_bound(tmp_path: Path):
     # given: at most 4 requests per connection
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
-        "DATA_DIR": str(tmp_path),
-        "JWT_SECRET": SECRET,
-        "SEED_DEMO": "false",
-        "BROKER_URL": "stub://",
-        "KEEPALIVE_REQUESTS": "4",
-    }
-    env.pop("REDIS_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "server.py", "serve", "--workers", "1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    base, process = start_server(tmp_path, 1, subprocess.DEVNULL, KEEPALIVE_REQUESTS="4")
     try:
         wait_until_up(base, process)
         # when: one client, which keeps its connection open while the server lets it

@@ -116,15 +116,7 @@ def _step_code(step: Step, index: int, names: dict[str, Any]) -> list[str]:
         if step.kind in (VALUE, RELATION)
         else f"ex.execute_field(PARENT, source, S{index}.details, {here}, None)"
     )
-    general = [
-        f"result = {call}",
-        "if result is not UNDEFINED:",
-        f"    results[{key}] = result",
-        "    if result.__class__ not in PLAIN and is_awaitable(result):",
-        "        if pending is None:",
-        "            pending = []",
-        f"        pending.append({key})",
-    ]
+    general = _call_code(call, key)
     if step.kind == MASKED:
         resolve = (
             f"result = ex.execute_field(PARENT, ex._object(S{index}, source), S{index}.details,"
@@ -166,25 +158,47 @@ def _inline_coercion(step: Step, index: int, names: dict[str, Any]) -> tuple[str
     )
 
 
-def _rows_list_code(step: Step, index: int, names: dict[str, Any], here: str) -> list[str]:
-    """A relation listing rows whose plan has only leaves (`Step.inline`): when the loader
-    holds the rows, the list is built here, each row's dict by its plan; otherwise (not loaded
-    yet, no key, an error) the executor's `_execute_step` does what it always does."""
+def _call_code(call: str, key: str) -> list[str]:
+    """`result = call`, kept under the response key, and awaited with the others if pending."""
+    return [
+        f"result = {call}",
+        "if result is not UNDEFINED:",
+        f"    results[{key}] = result",
+        "    if result.__class__ not in PLAIN and is_awaitable(result):",
+        "        if pending is None:",
+        "            pending = []",
+        f"        pending.append({key})",
+    ]
+
+
+def _loaded_code(step: Step, index: int, names: dict[str, Any]) -> list[str]:
+    """`done, loaded`: whether the relation's loader (at the field's path) holds the rows of
+    the source's key, and those rows. Binds the names the inline relations use."""
     relation = step.relation
     assert relation is not None and step.plan is not None
-    key = repr(step.key)
     names[f"KEY{index}"] = relation.key
     names[f"LOADER{index}"] = relation.loader
     names[f"SELECT{index}"] = relation.select
     names[f"RUN{index}"] = step.plan.run
     row = "source" if step.on_row else "source.row"
     return [
-        f"field_keys = (*keys, {key})",
+        f"field_keys = (*keys, {step.key!r})",
         f"loader_key = KEY{index}({row})",
         "done = False",
         "if loader_key is not None:",
         f"    loader = ex.context_value.loaders.at(field_keys).of(LOADER{index})",
         "    done, loaded = loader.loaded(loader_key)",
+    ]
+
+
+def _rows_list_code(step: Step, index: int, names: dict[str, Any], here: str) -> list[str]:
+    """A relation listing rows whose plan has only leaves (`Step.inline`): when the loader
+    holds the rows, the list is built here, each row's dict by its plan; otherwise (not loaded
+    yet, no key, an error) the executor's `_execute_step` does what it always does."""
+    key = repr(step.key)
+    fallback = _call_code(f"ex._execute_step(S{index}, source, {here}, keys)", key)
+    return [
+        *_loaded_code(step, index, names),
         "if done:",
         f"    here = {here}",
         f"    results[{key}] = [",
@@ -192,13 +206,7 @@ def _rows_list_code(step: Step, index: int, names: dict[str, Any], here: str) ->
         f"        for n, item in enumerate(SELECT{index}(ex.context_value.viewer, loaded))",
         "    ]",
         "else:",
-        f"    result = ex._execute_step(S{index}, source, {here}, keys)",
-        "    if result is not UNDEFINED:",
-        f"        results[{key}] = result",
-        "        if result.__class__ not in PLAIN and is_awaitable(result):",
-        "            if pending is None:",
-        "                pending = []",
-        f"            pending.append({key})",
+        *(f"    {line}" for line in fallback),
     ]
 
 
@@ -219,22 +227,11 @@ def _single_row_code(step: Step, index: int, names: dict[str, Any], here: str) -
     here; a missing row of a nullable field is null. Anything else (not loaded, no key, a
     non-null field without a row) takes the executor's `_execute_step`. Errors and awaited
     results are completed as `_execute_step` completes them."""
-    relation = step.relation
-    assert relation is not None and step.plan is not None
     key = repr(step.key)
-    names[f"KEY{index}"] = relation.key
-    names[f"LOADER{index}"] = relation.loader
-    names[f"SELECT{index}"] = relation.select
-    names[f"RUN{index}"] = step.plan.run
-    row = "source" if step.on_row else "source.row"
     missing = "done = False" if step.non_null else f"results[{key}] = None"
+    fallback = _call_code(f"ex._execute_step(S{index}, source, {here}, keys)", key)
     return [
-        f"field_keys = (*keys, {key})",
-        f"loader_key = KEY{index}({row})",
-        "done = False",
-        "if loader_key is not None:",
-        f"    loader = ex.context_value.loaders.at(field_keys).of(LOADER{index})",
-        "    done, loaded = loader.loaded(loader_key)",
+        *_loaded_code(step, index, names),
         "if done:",
         f"    selected = SELECT{index}(ex.context_value.viewer, loaded)",
         "    if selected is None:",
@@ -253,11 +250,5 @@ def _single_row_code(step: Step, index: int, names: dict[str, Any], here: str) -
         f"                pending.append({key})",
         f"            results[{key}] = result",
         "if not done:",
-        f"    result = ex._execute_step(S{index}, source, {here}, keys)",
-        "    if result is not UNDEFINED:",
-        f"        results[{key}] = result",
-        "        if result.__class__ not in PLAIN and is_awaitable(result):",
-        "            if pending is None:",
-        "                pending = []",
-        f"            pending.append({key})",
+        *(f"    {line}" for line in fallback),
     ]
