@@ -95,10 +95,13 @@ async def _through_asyncpg(engine: AsyncEngine, shape: Shape, cache_key: Any) ->
         sql, arguments = _render(shape.compiled, cache_key)
     except Exception:
         return None
+    try:
+        pooled = await engine.raw_connection()
+    except Exception:
+        return None  # no connection: SQLAlchemy's checkout raises its own error for it
     counter = statement_counter.get()
     if counter is not None:
         counter[0] += 1
-    pooled = await engine.raw_connection()
     try:
         driver = pooled.driver_connection
         assert driver is not None

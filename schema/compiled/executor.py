@@ -374,13 +374,7 @@ class CompiledExecutor(Differential):
                     plan = step.plan
                     if plan is None or not plan.rows:
                         value = relation.complete(context, row, loaded)
-                    elif step.inline:  # a list of rows, each a dict of leaves
-                        run = plan.run
-                        return [
-                            run(self, item, Path(path, index, None), field_keys)
-                            for index, item in enumerate(relation.select(context.viewer, loaded))
-                        ]
-                    else:
+                    else:  # the plan runs on the rows themselves
                         value = relation.select(context.viewer, loaded)
             plan = step.plan
             if (

@@ -21,7 +21,7 @@ from graphql import (
 )
 from graphql.language import DirectiveNode, FieldNode, VariableNode, Visitor
 
-from schema.compiled.rows import Column
+from schema.compiled.rows import ROW, Column
 from schema.documents import ByteBoundedCache
 from schema.relations import Masked, Relation
 
@@ -175,5 +175,5 @@ def row_step(step: Step, columns: dict[str, Column]) -> bool:
         return True
     if step.kind == LEAF:
         column = columns.get(step.attr)
-        return column is not None and column.name != ""
+        return column is not None and column is not ROW
     return False
