@@ -135,10 +135,14 @@ class ByIdLoader(Loader[uuid.UUID, M | None]):
 class ByParentLoader(Loader[uuid.UUID, list[V]]):
     """All children of each parent in a stable order; `[]` for parents without any.
 
-    `parent` names the column of a child row holding its parent's key.
+    `parent` names the column of a child row holding its parent's key. `keys_only` says
+    that `statement` reads nothing but its keys (no viewer, no request state): declared by
+    the class defining `statement`, it lets a statement built on it be kept across requests
+    (`loaders.json_lists`).
     """
 
     parent: ClassVar[str]
+    keys_only: ClassVar[bool] = False
 
     def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         raise NotImplementedError
@@ -156,6 +160,7 @@ class ChildrenLoader(ByParentLoader[M]):
 
     model: ClassVar[type[SQLModel]]
     order: ClassVar[tuple[str, ...]] = ("created_at",)
+    keys_only = True
 
     def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         model: Any = self.model

@@ -58,6 +58,7 @@ class CandidateSkillsByCandidateIdLoader(ByParentLoader[CandidateSkill]):
     """A candidate's skills with the canonical skill name, ordered by that name."""
 
     parent = "candidate_id"
+    keys_only = True
 
     def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         return (

@@ -83,6 +83,20 @@ async def fetch_rows(engine: AsyncEngine, statement: Any) -> Sequence[Any]:
     return await _through_sqlalchemy(engine, statement, None)
 
 
+async def fetch_prepared(
+    engine: AsyncEngine, cache_key: Any, build: Callable[[], Any]
+) -> Sequence[Any]:
+    """`fetch_rows` of a statement known by its SQLAlchemy cache key (a statement built once,
+    with this execution's bound values put in its key's parameters): the statement itself is
+    built (`build()`) only when the key's shape is not known yet or the fast path fails."""
+    known, shape = SHAPES.get(cache_key.key)
+    if known and shape is not None:
+        rows = await _through_asyncpg(engine, shape, cache_key)
+        if rows is not None:
+            return rows
+    return await fetch_rows(engine, build())
+
+
 async def _through_asyncpg(engine: AsyncEngine, shape: Shape, cache_key: Any) -> list[Any] | None:
     """The rows, or None when the statement failed: the caller then runs it through
     SQLAlchemy, whose exception (and the pool's invalidation of a broken connection) it gets.

@@ -42,6 +42,7 @@ class PanelistsByApplicationIdLoader(ByParentLoader[Any]):
     """(interview id, user id) of every panelist of each application's interviews."""
 
     parent = "application_id"
+    keys_only = True
 
     def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         return (

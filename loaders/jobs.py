@@ -27,6 +27,7 @@ class JobSkillsByJobIdLoader(ByParentLoader[JobSkill]):
     """A job's skills with the canonical name: required ones first, then by weight and name."""
 
     parent = "job_id"
+    keys_only = True
 
     def statement(self, keys: Sequence[uuid.UUID]) -> Any:
         return (

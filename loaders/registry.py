@@ -14,7 +14,7 @@ from loaders.applications import (
     EvaluationCountByCandidateIdLoader,
     EvaluationPageByCandidateIdLoader,
 )
-from loaders.base import Loader
+from loaders.base import ByParentLoader, Loader
 from loaders.candidates import (
     CandidateByIdLoader,
     CandidateByUserIdLoader,
@@ -37,6 +37,7 @@ from loaders.interviews import (
     UserByIdLoader,
 )
 from loaders.jobs import JobByIdLoader, OrganizationByIdLoader
+from loaders.json_lists import JsonList, JsonListLoader
 from loaders.policy import Viewer
 from models.db import SessionFactory
 
@@ -55,6 +56,8 @@ class LoaderSet:
         self.session_factory = session_factory
         self.viewer = viewer
         self._made: dict[type[Loader[Any, Any]], Loader[Any, Any]] = {}
+        # lists built as JSON by PostgreSQL (`loaders.json_lists`)
+        self.json_lists: dict[JsonList, JsonListLoader] = {}
 
     def of(self, kind: type[L]) -> L:
         """This path's loader of that class."""
@@ -62,6 +65,16 @@ class LoaderSet:
         if found is None:
             found = self._made[kind] = kind.build(self.session_factory, self.viewer)
         return found  # type: ignore[return-value]
+
+    def json_list(self, spec: JsonList) -> JsonListLoader:
+        """This path's loader of lists as JSON (`loaders.json_lists`); the compiled path
+        finds it in `json_lists`."""
+        found = self.json_lists.get(spec)
+        if found is None:
+            rows = self.of(spec.rows)
+            assert isinstance(rows, ByParentLoader)
+            found = self.json_lists[spec] = JsonListLoader(rows, spec.fields)
+        return found
 
     @cached_property
     def candidate(self) -> CandidateByIdLoader:
@@ -184,6 +197,9 @@ class Loaders:
         self.session_factory = session_factory
         self.viewer = viewer
         self._sets: dict[tuple[str, ...], LoaderSet] = {}
+        # whether lists of plain columns may load as JSON (`loaders.json_lists`): set by the
+        # compiled path, which reads them; graphql-core's resolvers need the rows
+        self.json_lists = False
 
     def at(self, path: tuple[str, ...]) -> LoaderSet:
         found = self._sets.get(path)

@@ -17,8 +17,11 @@ from typing import Any
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
-from loaders.base import Loader
+from loaders.base import ByParentLoader, Loader
+from loaders.json_lists import json_list, supports
+from loaders.registry import LoaderSet
 from resolvers.context import Context, response_path
+from schema.compiled.json_lists import json_fields, selection_pairs
 from schema.relations import RELATIONS, Relation
 
 Selection = SelectedField | InlineFragment | FragmentSpread
@@ -63,7 +66,10 @@ async def _prefetch_field(
     keys: list[Any],
     selections: Sequence[Selection],
 ) -> None:
-    loader: Loader[Any, Any] = ctx.loaders.at(path).of(relation.loader)
+    loaders = ctx.loaders.at(path)
+    if ctx.loaders.json_lists and await _as_json(loaders, relation, keys, selections):
+        return
+    loader: Loader[Any, Any] = loaders.of(relation.loader)
     results = await loader.load_all(keys)
     if relation.child is None or not selections:
         return
@@ -72,6 +78,25 @@ async def _prefetch_field(
     else:
         children = [row for row in results if row is not None]
     await prefetch(ctx, path, relation.child, children, selections)
+
+
+async def _as_json(
+    loaders: LoaderSet, relation: Relation, keys: list[Any], selections: Sequence[Selection]
+) -> bool:
+    """Load the lists as JSON built by PostgreSQL when the selection allows it (for the
+    compiled path, which reads them: `schema.compiled.json_lists`); False when it does not."""
+    child = relation.child_type
+    pairs = selection_pairs(selections)
+    if child is None or pairs is None:
+        return False
+    fields = json_fields(relation, child, pairs)
+    if fields is None:
+        return False
+    rows = loaders.of(relation.loader)
+    if not isinstance(rows, ByParentLoader) or not supports(rows, fields):
+        return False
+    await loaders.json_list(json_list(type(rows), fields)).load_all(keys)
+    return True
 
 
 def selected_fields(info: Any) -> list[SelectedField]:

@@ -75,6 +75,7 @@ class Relation:
     convert: Convert | None  # instead of the field type's `from_model`
     make: Callable[[Any], Any] | None = field(default=None, init=False)
     child: str | None = field(default=None, init=False)  # GraphQL type of the loaded rows
+    child_type: GraphQLObjectType | None = field(default=None, init=False)
 
     @property
     def returns_list(self) -> bool:
@@ -184,6 +185,7 @@ def bind_relations(schema: GraphQLSchema) -> None:
                 if declared is not None:
                     child = named_type(field_def)
                     declared.child = child.name if child is not None else None
+                    declared.child_type = child
                     RELATIONS.setdefault(name, {})[field_name] = declared
 
 

@@ -17,6 +17,7 @@ from graphql import (
 )
 from graphql.pyutils import Path
 
+from loaders.json_lists import NEEDS_ROWS, json_list
 from schema.compiled.plans import (
     LEAF,
     MASKED,
@@ -197,7 +198,7 @@ def _rows_list_code(step: Step, index: int, names: dict[str, Any], here: str) ->
     yet, no key, an error) the executor's `_execute_step` does what it always does."""
     key = repr(step.key)
     fallback = _call_code(f"ex._execute_step(S{index}, source, {here}, keys)", key)
-    return [
+    rows = [
         *_loaded_code(step, index, names),
         "if done:",
         f"    here = {here}",
@@ -207,6 +208,31 @@ def _rows_list_code(step: Step, index: int, names: dict[str, Any], here: str) ->
         "    ]",
         "else:",
         *(f"    {line}" for line in fallback),
+    ]
+    if step.json is None:
+        return rows
+    # prefetching loaded the lists as JSON (`schema.compiled.json_lists`): each parent's list
+    # as it is, unless a value in it needs the rows path (then, or when there is no JSON
+    # loader at this path, the rows path above)
+    relation = step.relation
+    assert relation is not None
+    names[f"JSON{index}"] = json_list(relation.loader, step.json)
+    names["NEEDS_ROWS"] = NEEDS_ROWS
+    row = "source" if step.on_row else "source.row"
+    return [
+        f"json_key = KEY{index}({row})",
+        "json_list = None",
+        "if json_key is not None:",
+        f"    at_field = ex.context_value.loaders.at((*keys, {key}))",
+        f"    json_loader = at_field.json_lists.get(JSON{index})",
+        "    if json_loader is not None:",
+        "        done, json_list = json_loader.loaded(json_key)",
+        "        if not done or json_list is NEEDS_ROWS:",
+        "            json_list = None",
+        "if json_list is not None:",
+        f"    results[{key}] = json_list",
+        "else:",
+        *(f"    {line}" for line in rows),
     ]
 
 

@@ -26,9 +26,11 @@ from graphql.language import FieldNode, visit
 from graphql.pyutils import Path, gather_with_cancel, is_iterable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from loaders.registry import Loaders
 from resolvers.context import Context, path_keys
 from schema.compiled.codegen import generate
 from schema.compiled.differential import Differential
+from schema.compiled.json_lists import json_fields
 from schema.compiled.plans import (
     GENERAL,
     LEAF,
@@ -106,6 +108,9 @@ class CompiledExecutor(Differential):
         if self.mode == "off" or not self._compilable():
             self.compiled = False
             return super().execute_operation(serially)
+        loaders = getattr(self.context_value, "loaders", None)
+        if isinstance(loaders, Loaders):
+            loaders.json_lists = True  # the plans read lists built as JSON (`json_lists`)
         if self.mode == "differential":
             return self._differential(serially)
         return super().execute_operation(serially)
@@ -239,6 +244,12 @@ class CompiledExecutor(Differential):
                     and step.plan.leaves_only
                     and list_of(step.return_type) is step.plan.type
                 )
+                if step.inline:
+                    assert relation is not None
+                    pairs = tuple(
+                        (item.key, item.details[0].node.name.value) for item in step.plan.steps
+                    )
+                    step.json = json_fields(relation, step.plan.type, pairs)
         plan = ObjectPlan(object_type, steps, details, rows=on_rows)
         plan.leaves_only = all(step.kind in (LEAF, TYPENAME) for step in steps)
         plan.run = generate(plan)
