@@ -83,17 +83,59 @@ async def fetch_rows(engine: AsyncEngine, statement: Any) -> Sequence[Any]:
     return await _through_sqlalchemy(engine, statement, None)
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A statement built once, run again with other values in the place of some of its bound
+    values: building a SELECT and its cache key costs 0.1 to 1 ms in SQLAlchemy, once per
+    request or batch, although only the values change.
+
+    The statement is built with probe values (unique objects of the values' types); their
+    places among the cache key's bound parameters are where `with_values` puts the values
+    of a run. The statement must take nothing else from the request: a value that is not a
+    probe stays as it was when built.
+    """
+
+    cache_key: Any
+    places: tuple[int, ...]
+
+    @classmethod
+    def of(cls, statement: Any, probes: Sequence[Any]) -> Prepared | None:
+        cache_key = statement._generate_cache_key()
+        if cache_key is None:
+            return None
+        places = []
+        for probe in probes:
+            found = [
+                i
+                for i, parameter in enumerate(cache_key.bindparams)
+                if type(parameter.value) is type(probe) and parameter.value == probe
+            ]
+            if len(found) != 1:
+                return None
+            places.append(found[0])
+        return cls(cache_key, tuple(places))
+
+    def with_values(self, values: Sequence[Any]) -> Any:
+        """The cache key of the statement as built with these values for the probes."""
+        parameters = list(self.cache_key.bindparams)
+        for place, value in zip(self.places, values, strict=True):
+            parameters[place] = parameters[place]._with_value(value, maintain_key=True)
+        return self.cache_key._replace(bindparams=parameters)
+
+
 async def fetch_prepared(
-    engine: AsyncEngine, cache_key: Any, build: Callable[[], Any]
+    engine: AsyncEngine, prepared: Prepared, values: Sequence[Any], build: Callable[[], Any]
 ) -> Sequence[Any]:
-    """`fetch_rows` of a statement known by its SQLAlchemy cache key (a statement built once,
-    with this execution's bound values put in its key's parameters): the statement itself is
-    built (`build()`) only when the key's shape is not known yet or the fast path fails."""
-    known, shape = SHAPES.get(cache_key.key)
-    if known and shape is not None:
-        rows = await _through_asyncpg(engine, shape, cache_key)
-        if rows is not None:
-            return rows
+    """`fetch_rows` of a prepared statement run with `values`: the statement itself is built
+    (`build()`, with the same values) only on SQLite, when its shape is not known yet, or
+    when the fast path fails."""
+    if engine.dialect.driver == "asyncpg":
+        cache_key = prepared.with_values(values)
+        known, shape = SHAPES.get(cache_key.key)
+        if known and shape is not None:
+            rows = await _through_asyncpg(engine, shape, cache_key)
+            if rows is not None:
+                return rows
     return await fetch_rows(engine, build())
 
 

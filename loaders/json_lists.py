@@ -133,12 +133,12 @@ class JsonListLoader(Loader[uuid.UUID, Any]):
         self.fields = fields
 
     async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[Any]:
-        template = template_of(self.rows, self.fields)
-        assert template is not None, "a JSON list loader made without `supports`"
-        engine = self.session_factory.kw["bind"]
+        prepared = template_of(self.rows, self.fields)
+        assert prepared is not None, "a JSON list loader made without `supports`"
         records = await driver.fetch_prepared(
-            engine,
-            template.with_keys(keys),
+            self.session_factory.kw["bind"],
+            prepared,
+            [list(keys)],
             lambda: json_statement(self.rows.statement(keys), self.rows.parent, self.fields),
         )
         floats = any(field.kind is FieldKind.FLOAT for field in self.fields)
@@ -157,32 +157,15 @@ class JsonListLoader(Loader[uuid.UUID, Any]):
         return [found.get(key, []) for key in keys]
 
 
-@dataclass(frozen=True, slots=True)
-class Template:
-    """A JSON statement built once per rows loader class and item fields: building it costs
-    about a millisecond, and only its keys change from one batch to the next."""
-
-    statement: Any
-    cache_key: Any  # SQLAlchemy's, with the bound values of the statement's build
-    keys_at: int  # where the keys are among the key's bound parameters
-
-    def with_keys(self, keys: Sequence[Any]) -> Any:
-        """The cache key of the statement built for these keys."""
-        parameters = list(self.cache_key.bindparams)
-        parameters[self.keys_at] = parameters[self.keys_at]._with_value(
-            list(keys), maintain_key=True
-        )
-        return self.cache_key._replace(bindparams=parameters)
-
-
 def supports(rows: ByParentLoader[Any], fields: tuple[JsonField, ...]) -> bool:
     """Whether this rows loader's lists can load as JSON with these item fields: its columns
     are of SQL types the fields can be written from, and its statement reads only its keys."""
     return template_of(rows, fields) is not None
 
 
-def template_of(rows: ByParentLoader[Any], fields: tuple[JsonField, ...]) -> Template | None:
-    """The statement template, decided once per loader class and item fields."""
+def template_of(rows: ByParentLoader[Any], fields: tuple[JsonField, ...]) -> driver.Prepared | None:
+    """The JSON statement prepared once per loader class and item fields (building it costs
+    about a millisecond; only its keys change from one batch to the next), or None."""
     key = (type(rows), fields)
     try:
         return _TEMPLATES[key]
@@ -195,7 +178,7 @@ def template_of(rows: ByParentLoader[Any], fields: tuple[JsonField, ...]) -> Tem
 
 
 MAX_TEMPLATES = 256
-_TEMPLATES: dict[tuple[type[Any], tuple[JsonField, ...]], Template | None] = {}
+_TEMPLATES: dict[tuple[type[Any], tuple[JsonField, ...]], driver.Prepared | None] = {}
 
 
 def _keys_only(kind: type[Any]) -> bool:
@@ -206,7 +189,7 @@ def _keys_only(kind: type[Any]) -> bool:
     return False
 
 
-def _template(rows: ByParentLoader[Any], fields: tuple[JsonField, ...]) -> Template | None:
+def _template(rows: ByParentLoader[Any], fields: tuple[JsonField, ...]) -> driver.Prepared | None:
     if not fields or len(fields) > MAX_FIELDS or not rows.on_postgres:
         return None
     if type(rows).statement is ByParentLoader.statement or not _keys_only(type(rows)):
@@ -229,14 +212,7 @@ def _template(rows: ByParentLoader[Any], fields: tuple[JsonField, ...]) -> Templ
         column = columns.get(field.column)
         if column is None or not _fits(field, column.type):
             return None
-    built = json_statement(statement, rows.parent, fields)
-    cache_key = built._generate_cache_key()
-    if cache_key is None:
-        return None
-    at = [i for i, parameter in enumerate(cache_key.bindparams) if parameter.value == probe]
-    if len(at) != 1:
-        return None
-    return Template(built, cache_key, at[0])
+    return driver.Prepared.of(json_statement(statement, rows.parent, fields), [probe])
 
 
 def _fits(field: JsonField, kind: Any) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from loaders import driver
 from loaders.base import fetch_rows
 from loaders.policy import ANONYMOUS, Viewer
 from models.candidate import Candidate
@@ -107,30 +108,22 @@ async def authenticate(
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise MalformedAuthorizationError("Authorization must be 'Bearer <access token>'")
+    engine = session_factory.kw["bind"]
     if external is not None and external.accepts(token):
-        match = col(User.external_subject) == await external.subject(token)
+        subject = await external.subject(token)
+        rows = await fetch_rows(session_factory, _user(col(User.external_subject) == subject))
     else:
         claims = decode_access_token(settings, token)
         try:
-            match = col(User.id) == uuid.UUID(claims["sub"])
-            if "sid" in claims:
-                match = and_(match, live_session(uuid.UUID(str(claims["sid"]))))
+            user_id = uuid.UUID(claims["sub"])
+            family = uuid.UUID(str(claims["sid"])) if "sid" in claims else None
         except (ValueError, TypeError) as exc:
             raise AuthenticationError("Invalid or expired access token") from exc
-    # every request pays for this read: one autocommit statement of the four columns needed
-    rows = await fetch_rows(
-        session_factory,
-        sa_select(
-            col(User.id),
-            col(User.role),
-            col(User.organization_id),
-            col(User.is_active),
-            col(Candidate.id).label("candidate_id"),
+        # every request pays for this read: one autocommit statement, built once per shape
+        values = (user_id,) if family is None else (user_id, family, datetime.now(UTC))
+        rows = await driver.fetch_prepared(
+            engine, _prepared(family is not None), values, lambda: _user_by_id(*values)
         )
-        .outerjoin(Candidate, col(Candidate.user_id) == col(User.id))
-        .where(match)
-        .limit(1),
-    )
     if not rows or not rows[0].is_active:
         raise AuthenticationError("Invalid or expired access token")
     user = rows[0]
@@ -142,12 +135,55 @@ async def authenticate(
     )
 
 
-def live_session(family_id: uuid.UUID) -> ColumnElement[bool]:
+def _user(match: ColumnElement[bool]) -> Any:
+    """The columns a viewer is made of, of the user matching `match`."""
+    return (
+        sa_select(
+            col(User.id),
+            col(User.role),
+            col(User.organization_id),
+            col(User.is_active),
+            col(Candidate.id).label("candidate_id"),
+        )
+        .outerjoin(Candidate, col(Candidate.user_id) == col(User.id))
+        .where(match)
+        .limit(1)
+    )
+
+
+def _user_by_id(
+    user_id: uuid.UUID, family: uuid.UUID | None = None, now: datetime | None = None
+) -> Any:
+    """The user of an access token; with its sign-in (`sid`), only while that is live."""
+    match = col(User.id) == user_id
+    if family is not None:
+        match = and_(match, live_session(family, now))
+    return _user(match)
+
+
+_PREPARED: dict[bool, driver.Prepared | None] = {}
+
+
+def _prepared(with_session: bool) -> driver.Prepared:
+    """`_user_by_id` prepared once per shape (with or without the sign-in's check)."""
+    found = _PREPARED.get(with_session)
+    if found is None:
+        user, family, now = uuid.uuid4(), uuid.uuid4(), datetime.now(UTC)  # probes
+        if with_session:
+            found = driver.Prepared.of(_user_by_id(user, family, now), [user, family, now])
+        else:
+            found = driver.Prepared.of(_user_by_id(user), [user])
+        _PREPARED[with_session] = found
+        assert found is not None, "the user lookup has no cache key"
+    return found
+
+
+def live_session(family_id: uuid.UUID, now: datetime | None = None) -> ColumnElement[bool]:
     """The sign-in still holds an unrevoked, unexpired refresh token (not signed out)."""
     return exists().where(
         col(RefreshToken.family_id) == family_id,
         col(RefreshToken.revoked_at).is_(None),
-        col(RefreshToken.expires_at) > datetime.now(UTC),
+        col(RefreshToken.expires_at) > (now or datetime.now(UTC)),
     )
 
 

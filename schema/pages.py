@@ -124,6 +124,8 @@ async def root_connection(
     except BaseException:
         if counting is not None:
             counting.cancel()
+            # its statement ends (and gives back its connection) before the response
+            await asyncio.gather(counting, return_exceptions=True)
         raise
     connection = to_connection(page, convert)
     if counting is not None:

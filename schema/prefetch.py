@@ -56,7 +56,12 @@ async def prefetch(
             child_path = (*path, field.alias or field.name)
             pending.append(_prefetch_field(ctx, child_path, relation, keys, field.selections))
     if pending:
-        await asyncio.gather(*pending)
+        # every relation's loads finish before an error of one is raised: none of them is
+        # left running (holding a connection) after the response
+        done = await asyncio.gather(*pending, return_exceptions=True)
+        for result in done:
+            if isinstance(result, BaseException):
+                raise result
 
 
 async def _prefetch_field(

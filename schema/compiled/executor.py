@@ -460,23 +460,27 @@ class CompiledExecutor(Differential):
         is_awaitable = self.is_awaitable
         completed: list[Any] = []
         pending: list[int] = []
+        # an item's path is made when something needs it: a plan gets (the list's path, the
+        # index) and makes it only if a field of the item fails or is not loaded yet
         for index, item in enumerate(value):
-            item_path = Path(path, index, None)
             try:
-                if is_awaitable(item):
+                if not isinstance(item, tuple) and is_awaitable(item):  # rows are tuples
+                    item_path = Path(path, index, None)
                     completed.append(self._await_item(step, item_type, item, item_path, keys))
                     pending.append(index)
                     continue
                 if run is not None and item is not None and not isinstance(item, Exception):
-                    done = run(self, item, item_path, keys)
+                    done = run(self, item, path, keys, index)
                 else:
-                    done = self._complete(step, item_type, item, item_path, keys)
+                    done = self._complete(step, item_type, item, Path(path, index, None), keys)
                 if done.__class__ is dict or not is_awaitable(done):
                     completed.append(done)
                 else:
+                    item_path = Path(path, index, None)
                     completed.append(self._await_completed_item(step, item_type, done, item_path))
                     pending.append(index)
             except Exception as raw_error:
+                item_path = Path(path, index, None)
                 self.handle_field_error(raw_error, item_type, step.details, item_path)
                 completed.append(None)
         if not pending:

@@ -145,3 +145,45 @@ async def test_a_failing_statement_raises_sqlalchemys_error(
     with pytest.raises(DBAPIError):
         await fetch_rows(db, statement("not a number"))
     assert [tuple(r) for r in await fetch_rows(db, statement("9"))] == [(9,)]
+
+
+async def test_a_prepared_statement_reads_what_the_statement_built_with_its_values_reads(
+    db: SessionFactory,
+) -> None:
+    # given: a statement prepared once with probe values
+    first, second = await make_candidate(db), await make_candidate(db)
+
+    def statement(candidate_id: uuid.UUID, stage: ApplicationStage) -> Any:
+        return select(Application).where(
+            col(Application.candidate_id) == candidate_id, col(Application.stage) == stage
+        )
+
+    job = await make_job(db, await make_org(db))
+    await make_application(db, first, job, ApplicationStage.INTERVIEW)
+    await make_application(db, second, job, ApplicationStage.INTERVIEW)
+    await make_application(db, second, await make_job(db, await make_org(db)))
+    probe = uuid.uuid4()
+    prepared = driver.Prepared.of(statement(probe, ApplicationStage.INTERVIEW), [probe])
+    assert prepared is not None
+    engine = db.kw["bind"]
+
+    # when: run three times with other values (the first run of a shape learns it)
+    runs = [
+        await driver.fetch_prepared(
+            engine,
+            prepared,
+            [candidate.id],
+            lambda candidate=candidate: statement(candidate.id, ApplicationStage.INTERVIEW),
+        )
+        for candidate in (first, second, second)
+    ]
+
+    # then: each run reads the rows of its own values, the value not probed stays
+    for rows, candidate in zip(runs, (first, second, second), strict=True):
+        expected = await reference(db, statement(candidate.id, ApplicationStage.INTERVIEW))
+        assert [tuple(r) for r in rows] == expected and len(expected) == 1
+
+
+def test_a_statement_without_the_probe_among_its_values_is_not_prepared() -> None:
+    statement = select(Application).where(col(Application.candidate_id) == uuid.uuid4())
+    assert driver.Prepared.of(statement, [uuid.uuid4()]) is None
