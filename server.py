@@ -361,15 +361,29 @@ def uvicorn_config(
 
 
 def _serve_one(
-    host: str, port: int, log_level: str, access_log: bool, forwarded_allow_ips: str = ""
+    host: str,
+    port: int,
+    log_level: str,
+    access_log: bool,
+    forwarded_allow_ips: str = "",
+    shares: tuple[Any, int] | None = None,
 ) -> None:
+    """One API process; in a group, `shares` is the group's array of connection counts and
+    this process's slot in it (`schema.keepalive.ConnectionShares`)."""
     import uvicorn
+
+    from schema import keepalive
 
     configure_logging(log_level, Settings.from_env().production)
     # a spawned process starts with default logging: configure it here, in each one
     logging.getLogger("talentgraph.access").disabled = not access_log
     config = uvicorn_config("server:create_app", log_level, access_log, forwarded_allow_ips)
-    uvicorn.Server(config).run(sockets=[_bind(host, port)])
+    server = uvicorn.Server(config)
+    if shares is not None:
+        slots, index = shares
+        live = server.server_state.connections
+        keepalive.SHARES = keepalive.ConnectionShares(live, slots, index)
+    server.run(sockets=[_bind(host, port)])
 
 
 def serve(
@@ -384,19 +398,22 @@ def serve(
 
     uvicorn's own `--workers` shares one listening socket, and whichever process wakes first
     accepts a whole burst of connections; keep-alive clients then stay on it while the others
-    idle. Separate SO_REUSEPORT sockets let the kernel balance connections instead. A worker
-    that dies stops the whole group, so the process manager restarts it cleanly.
+    idle. Separate SO_REUSEPORT sockets let the kernel spread connections instead, and the
+    processes share their connection counts, so that one holding more than its share hands
+    connections back (`schema.keepalive`). A worker that dies stops the whole group, so the
+    process manager restarts it cleanly.
     """
     if workers <= 1:
         _serve_one(host, port, log_level, access_log, forwarded_allow_ips)
         return 0
     spawn = multiprocessing.get_context("spawn")
+    slots = spawn.Array("i", workers, lock=False)  # each process's live connections
     processes = [
         spawn.Process(
             target=_serve_one,
-            args=(host, port, log_level, access_log, forwarded_allow_ips),
+            args=(host, port, log_level, access_log, forwarded_allow_ips, (slots, index)),
         )
-        for _ in range(workers)
+        for index in range(workers)
     ]
     started = datetime.now(UTC).isoformat()
     for index, process in enumerate(processes):

@@ -17,6 +17,7 @@ import httpx2
 from prometheus_client.parser import text_string_to_metric_families
 
 from models.settings import ROOT
+from schema.keepalive import SHED_INTERVAL
 
 SECRET = "serve-test-0123456789abcdefghijklmnopqrstuvwxyz"
 TOKEN = "metrics-token-for-the-serve-test"
@@ -155,3 +156,62 @@ def test_a_keep_alive_connection_is_closed_after_its_request_bound(tmp_path: Pat
     assert [a.status_code for a in answers] == [200] * 10
     closing = [i for i, a in enumerate(answers, 1) if a.headers.get("connection") == "close"]
     assert closing == [4, 8]
+
+
+def _established(pid: int, port: int) -> int:
+    """How many TCP connections to `port` process `pid` holds open (read from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as lines:
+            next(lines)
+            for line in lines:
+                fields = line.split()
+                local_port = int(fields[1].rsplit(":", 1)[1], 16)
+                if local_port == port and fields[3] == "01":  # ESTABLISHED
+                    inodes.add(fields[9])
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in inodes:
+            held += 1
+    return held
+
+
+def test_the_processes_of_a_group_even_out_their_keep_alive_connections(tmp_path: Path):
+    # given: two processes, and twelve clients that each keep one connection open
+    base, process = start_server(
+        tmp_path, 2, subprocess.DEVNULL, KEEPALIVE_REQUESTS="0", RATE_LIMIT_ANONYMOUS="100000"
+    )
+    port = int(base.rsplit(":", 1)[1])
+    clients = [httpx2.Client(base_url=base) for _ in range(12)]
+    try:
+        wait_until_up(base, process)
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        workers = [  # not the resource tracker
+            int(pid)
+            for pid in children
+            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        # when: every client sends requests over its connection (a new one when the server
+        # closes it), round after round, until three rounds in a row close none (a process
+        # hands back at most one connection per SHED_INTERVAL, so rounds are spaced)
+        closed: list[int] = []
+        while len(closed) < 100 and (len(closed) < 3 or any(closed[-3:])):
+            answers = [client.post("/graphql", json={"query": PING}) for client in clients]
+            assert all(answer.status_code == 200 for answer in answers)
+            closed.append(sum(a.headers.get("connection") == "close" for a in answers))
+            time.sleep(SHED_INTERVAL / 2)
+        held = sorted(_established(pid, port) for pid in workers)
+    finally:
+        for client in clients:
+            client.close()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+    # then: the two processes hold six each (the kernel alone places them at random: an
+    # even split of twelve is one chance in four)
+    assert len(workers) == 2
+    assert held == [6, 6], (held, closed)
