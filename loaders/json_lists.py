@@ -82,7 +82,9 @@ class JsonField:
 
 class JsonList:
     """A rows loader class and the item fields of its lists as JSON: the key of a JSON list
-    loader in a `LoaderSet`. Its hash is computed once (a plan looks it up per parent row)."""
+    loader in a `LoaderSet`. Its hash is computed once (a plan looks it up per parent row);
+    prefetching and the plans get the same object for the same selection
+    (`schema.compiled.json_lists.json_fields`), so the lookup is by identity."""
 
     __slots__ = ("_hash", "fields", "rows")
 
@@ -103,20 +105,6 @@ class JsonList:
         )
 
 
-def json_list(rows: type[Loader[Any, Any]], fields: tuple[JsonField, ...]) -> JsonList:
-    """The one `JsonList` of these: prefetching and plans then find a loader by identity."""
-    made = JsonList(rows, fields)
-    found = _LISTS.get(made)
-    if found is None:
-        if len(_LISTS) >= MAX_TEMPLATES:
-            _LISTS.clear()  # aliases are the client's: the entries must stay bounded
-        found = _LISTS[made] = made
-    return found
-
-
-_LISTS: dict[JsonList, JsonList] = {}
-
-
 NEEDS_ROWS = object()  # a parent whose list holds a value only the rows path answers right
 
 NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
@@ -127,21 +115,21 @@ class JsonListLoader(Loader[uuid.UUID, Any]):
     """Each parent's list as parsed JSON (or `NEEDS_ROWS`), from the statement of the rows
     loader at the same field path: the same rows, filters and order, one statement a batch."""
 
-    def __init__(self, rows: ByParentLoader[Any], fields: tuple[JsonField, ...]) -> None:
+    def __init__(self, rows: ByParentLoader[Any], spec: JsonList) -> None:
         super().__init__(rows.session_factory)
         self.rows = rows
-        self.fields = fields
+        self.spec = spec
 
     async def batch_load_fn(self, keys: Sequence[uuid.UUID]) -> list[Any]:
-        prepared = template_of(self.rows, self.fields)
+        prepared = template_of(self.rows, self.spec)
         assert prepared is not None, "a JSON list loader made without `supports`"
         records = await driver.fetch_prepared(
             self.session_factory.kw["bind"],
             prepared,
             [list(keys)],
-            lambda: json_statement(self.rows.statement(keys), self.rows.parent, self.fields),
+            lambda: json_statement(self.rows.statement(keys), self.rows.parent, self.spec.fields),
         )
-        floats = any(field.kind is FieldKind.FLOAT for field in self.fields)
+        floats = any(field.kind is FieldKind.FLOAT for field in self.spec.fields)
         found: dict[Any, Any] = {}
         for record in records:
             if record.needs_rows or (floats and int(record.float_digits) < 1):
@@ -157,28 +145,28 @@ class JsonListLoader(Loader[uuid.UUID, Any]):
         return [found.get(key, []) for key in keys]
 
 
-def supports(rows: ByParentLoader[Any], fields: tuple[JsonField, ...]) -> bool:
+def supports(rows: ByParentLoader[Any], spec: JsonList) -> bool:
     """Whether this rows loader's lists can load as JSON with these item fields: its columns
     are of SQL types the fields can be written from, and its statement reads only its keys."""
-    return template_of(rows, fields) is not None
+    return template_of(rows, spec) is not None
 
 
-def template_of(rows: ByParentLoader[Any], fields: tuple[JsonField, ...]) -> driver.Prepared | None:
+def template_of(rows: ByParentLoader[Any], spec: JsonList) -> driver.Prepared | None:
     """The JSON statement prepared once per loader class and item fields (building it costs
     about a millisecond; only its keys change from one batch to the next), or None."""
-    key = (type(rows), fields)
+    key = (type(rows), spec)
     try:
         return _TEMPLATES[key]
     except KeyError:
         pass
     if len(_TEMPLATES) >= MAX_TEMPLATES:
         _TEMPLATES.clear()  # aliases are the client's: the entries must stay bounded
-    found = _TEMPLATES[key] = _template(rows, fields)
+    found = _TEMPLATES[key] = _template(rows, spec.fields)
     return found
 
 
 MAX_TEMPLATES = 256
-_TEMPLATES: dict[tuple[type[Any], tuple[JsonField, ...]], driver.Prepared | None] = {}
+_TEMPLATES: dict[tuple[type[Any], JsonList], driver.Prepared | None] = {}
 
 
 def _keys_only(kind: type[Any]) -> bool:
@@ -192,7 +180,7 @@ def _keys_only(kind: type[Any]) -> bool:
 def _template(rows: ByParentLoader[Any], fields: tuple[JsonField, ...]) -> driver.Prepared | None:
     if not fields or len(fields) > MAX_FIELDS or not rows.on_postgres:
         return None
-    if type(rows).statement is ByParentLoader.statement or not _keys_only(type(rows)):
+    if not _keys_only(type(rows)):
         return None
     probe = [uuid.uuid4()]
     try:

@@ -73,7 +73,7 @@ class LoaderSet:
         if found is None:
             rows = self.of(spec.rows)
             assert isinstance(rows, ByParentLoader)
-            found = self.json_lists[spec] = JsonListLoader(rows, spec.fields)
+            found = self.json_lists[spec] = JsonListLoader(rows, spec)
         return found
 
     @cached_property

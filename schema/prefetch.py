@@ -18,7 +18,7 @@ from typing import Any
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from loaders.base import ByParentLoader, Loader
-from loaders.json_lists import json_list, supports
+from loaders.json_lists import supports
 from loaders.registry import LoaderSet
 from resolvers.context import Context, response_path
 from schema.compiled.json_lists import json_fields, selection_pairs
@@ -94,13 +94,13 @@ async def _as_json(
     pairs = selection_pairs(selections)
     if child is None or pairs is None:
         return False
-    fields = json_fields(relation, child, pairs)
-    if fields is None:
+    spec = json_fields(relation, child, pairs)
+    if spec is None:
         return False
-    rows = loaders.of(relation.loader)
-    if not isinstance(rows, ByParentLoader) or not supports(rows, fields):
+    rows = loaders.of(spec.rows)
+    if not isinstance(rows, ByParentLoader) or not supports(rows, spec):
         return False
-    await loaders.json_list(json_list(type(rows), fields)).load_all(keys)
+    await loaders.json_list(spec).load_all(keys)
     return True
 
 

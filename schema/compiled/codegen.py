@@ -17,7 +17,7 @@ from graphql import (
 )
 from graphql.pyutils import Path
 
-from loaders.json_lists import NEEDS_ROWS, json_list
+from loaders.json_lists import NEEDS_ROWS
 from schema.compiled.plans import (
     LEAF,
     MASKED,
@@ -214,9 +214,7 @@ def _rows_list_code(step: Step, index: int, names: dict[str, Any], here: str) ->
     # prefetching loaded the lists as JSON (`schema.compiled.json_lists`): each parent's list
     # as it is, unless a value in it needs the rows path (then, or when there is no JSON
     # loader at this path, the rows path above)
-    relation = step.relation
-    assert relation is not None
-    names[f"JSON{index}"] = json_list(relation.loader, step.json)
+    names[f"JSON{index}"] = step.json
     names["NEEDS_ROWS"] = NEEDS_ROWS
     row = "source" if step.on_row else "source.row"
     return [

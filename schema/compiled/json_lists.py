@@ -29,7 +29,7 @@ from graphql import (
 from strawberry.schema.types.base_scalars import DateDefinition
 from strawberry.types.nodes import SelectedField
 
-from loaders.json_lists import FieldKind, JsonField
+from loaders.json_lists import FieldKind, JsonField, JsonList
 from schema.compiled.plans import enum_names, plain, strawberry_class, unwrap_non_null
 from schema.compiled.rows import ROW, row_columns
 from schema.relations import DEFINITION, Relation
@@ -37,20 +37,20 @@ from schema.relations import DEFINITION, Relation
 Pairs = tuple[tuple[str, str], ...]  # (response key, field name) in response order
 
 MAX_DECIDED = 1024
-_DECIDED: dict[tuple[int, str, Pairs], tuple[JsonField, ...] | None] = {}
+_DECIDED: dict[tuple[int, str, Pairs], JsonList | None] = {}
 
 
-def json_fields(
-    relation: Relation, child: GraphQLObjectType, pairs: Pairs
-) -> tuple[JsonField, ...] | None:
-    """The JSON item fields of this selection of the relation's rows, or None when the
-    list must load as rows."""
+def json_fields(relation: Relation, child: GraphQLObjectType, pairs: Pairs) -> JsonList | None:
+    """The relation's loader and the JSON item fields of this selection of its rows, or None
+    when the list must load as rows. The same selection gets the same object while it is
+    kept here."""
     key = (id(relation), child.name, pairs)
     if key in _DECIDED:
         return _DECIDED[key]
     if len(_DECIDED) >= MAX_DECIDED:
         _DECIDED.clear()  # aliases are the client's: the decisions must stay bounded
-    found = _DECIDED[key] = _decide(relation, child, pairs)
+    fields = _decide(relation, child, pairs)
+    found = _DECIDED[key] = None if fields is None else JsonList(relation.loader, fields)
     return found
 
 

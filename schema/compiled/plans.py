@@ -49,7 +49,7 @@ class Step:
     column: Column | None = None  # LEAF of a plan run on rows: the row's column it copies
     on_row: bool = False  # the step's plan runs on rows (the source is the row itself)
     inline: bool = False  # RELATION: a list of rows whose plan has only leaves (`rows_list`)
-    json: Any = None  # inline: the item fields when the list may load as JSON (`json_lists`)
+    json: Any = None  # inline: a `JsonList` when the list may load as JSON (`json_lists`)
 
 
 @dataclasses.dataclass(eq=False, slots=True)

@@ -22,7 +22,7 @@ from sqlalchemy.engine.url import make_url
 
 from loaders import driver
 from loaders.candidates import EducationByCandidateIdLoader
-from loaders.json_lists import JsonList, supports
+from loaders.json_lists import supports
 from loaders.policy import Viewer
 from loaders.registry import Loaders
 from models.enums import Role
@@ -145,15 +145,13 @@ async def test_a_loader_gives_each_parent_its_list_as_the_rows_path_orders_it(
     relation = RELATIONS["Candidate"]["education"]
     assert relation.child_type is not None
     pairs = (("institution", "institution"), ("startDate", "startDate"), ("id", "id"))
-    fields = json_lists.json_fields(relation, relation.child_type, pairs)
-    assert fields is not None
+    spec = json_lists.json_fields(relation, relation.child_type, pairs)
+    assert spec is not None and spec.rows is EducationByCandidateIdLoader
     loaders = Loaders(app.state.session_factory, Viewer()).at(("candidates", "education"))
     ids = [candidate.id for candidate in profiles["candidates"]]
 
     # when
-    built = await loaders.json_list(JsonList(EducationByCandidateIdLoader, fields)).load_all(
-        [*ids, ids[0]]
-    )
+    built = await loaders.json_list(spec).load_all([*ids, ids[0]])
     rows = await loaders.of(EducationByCandidateIdLoader).load_all(ids)
 
     # then
@@ -257,13 +255,13 @@ async def test_a_loader_keeps_its_lists_as_json_only_when_its_statement_reads_on
 
     relation = RELATIONS["Candidate"]["education"]
     assert relation.child_type is not None
-    fields = json_lists.json_fields(relation, relation.child_type, (("degree", "degree"),))
-    assert fields is not None
+    spec = json_lists.json_fields(relation, relation.child_type, (("degree", "degree"),))
+    assert spec is not None
     loaders = Loaders(app.state.session_factory, Viewer()).at(("x",))
 
     # then
-    assert supports(loaders.of(EducationByCandidateIdLoader), fields)
-    assert not supports(loaders.of(Mine), fields)
+    assert supports(loaders.of(EducationByCandidateIdLoader), spec)
+    assert not supports(loaders.of(Mine), spec)
 
 
 def test_only_fields_with_one_json_form_are_built_as_json(settings: Settings) -> None:
